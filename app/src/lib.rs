@@ -1,0 +1,84 @@
+//! The Leptos UI, rendered on the server (`ssr`) and hydrated in the browser (`hydrate`).
+//! Pages are split by capability under `pages/`; no SQL here: data comes from the server's JSON
+//! API or, for offline work, from the device's own store.
+
+pub mod api;
+pub mod boot;
+#[cfg(feature = "hydrate")]
+pub mod browser;
+pub mod frame;
+pub mod i18n;
+pub mod pages;
+
+use boot::{Boot, BOOT_ELEMENT_ID};
+use domain::access::Area;
+use i18n::I18n;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The whole HTML document (server only; the browser hydrates `<App/>` inside it).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let boot = boot::current();
+    let boot_json = boot.to_script_json();
+    view! {
+        <!DOCTYPE html>
+        <html lang=boot.lang.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#0f766e" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" type="image/png" href="/icons/icon-192.png" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <script id=BOOT_ELEMENT_ID type="application/json" inner_html=boot_json></script>
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let Boot { profile, lang } = boot::current();
+    let i18n = I18n(RwSignal::new(lang));
+    provide_context(i18n);
+    provide_context(profile);
+    view! {
+        <Stylesheet id="leptos" href="/pkg/wuye.css" />
+        <Title text=move || i18n.t(i18n::Msg::AppName) />
+        <Router>
+            <Routes fallback=pages::errors::NotFound>
+                <Route path=path!("/") view=pages::home::Root />
+                <Route path=path!("/login") view=pages::login::LoginPage />
+                <Route path=path!("/me") view=pages::me::MePage />
+                <Route path=path!("/units") view=pages::units::UnitsPage />
+                <Route path=path!("/tech") view=|| pages::home::role_home(Area::TechHome) />
+                <Route path=path!("/patrol") view=|| pages::home::role_home(Area::PatrolHome) />
+                <Route path=path!("/desk") view=|| pages::home::role_home(Area::DeskHome) />
+                <Route path=path!("/eng") view=|| pages::home::role_home(Area::EngBoard) />
+                <Route path=path!("/cs") view=|| pages::home::role_home(Area::CsBoard) />
+                <Route path=path!("/center") view=|| pages::home::role_home(Area::CenterBoard) />
+                <Route path=path!("/finance") view=|| pages::home::role_home(Area::FinanceHome) />
+                <Route path=path!("/security") view=|| pages::home::role_home(Area::SecurityHome) />
+                <Route path=path!("/admin") view=|| pages::home::role_home(Area::Admin) />
+            </Routes>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+    browser::mark_hydrated();
+    browser::register_service_worker();
+}

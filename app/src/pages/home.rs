@@ -1,0 +1,146 @@
+//! `/` and the home screen of each role.
+
+use crate::api;
+use crate::frame::{to_login, use_profile, Guarded};
+use crate::i18n::{use_i18n, Msg};
+use domain::access::{home_area, Area};
+use domain::reference::SiteSummary;
+use domain::session::StaffProfile;
+use leptos::prelude::*;
+
+/// `/`: the role's home when signed in, the sign-in page otherwise.
+#[component]
+pub fn Root() -> impl IntoView {
+    match use_profile() {
+        Some(p) => {
+            let to = home_area(p.role).path();
+            #[cfg(feature = "ssr")]
+            leptos_axum::redirect(to);
+            #[cfg(feature = "hydrate")]
+            crate::browser::go(to);
+            #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+            let _ = to;
+        }
+        None => to_login(),
+    }
+    view! { <p class="muted">"…"</p> }
+}
+
+pub fn role_home(area: Area) -> impl IntoView {
+    view! {
+        <Guarded area=Some(area)>
+            <RoleHome area />
+        </Guarded>
+    }
+}
+
+#[component]
+fn RoleHome(area: Area) -> impl IntoView {
+    let i18n = use_i18n();
+    let Some(profile) = use_profile() else {
+        return ().into_any();
+    };
+    let name = profile.display_name.clone();
+    let title = match area {
+        Area::TechHome => Msg::HomeTechTitle,
+        Area::PatrolHome => Msg::HomePatrolTitle,
+        Area::DeskHome => Msg::HomeDeskTitle,
+        Area::EngBoard => Msg::HomeEngTitle,
+        Area::CsBoard => Msg::HomeCsTitle,
+        Area::CenterBoard => Msg::HomeCenterTitle,
+        Area::FinanceHome => Msg::HomeFinanceTitle,
+        Area::SecurityHome => Msg::HomeSecurityTitle,
+        Area::Admin | Area::ResidentDirectory => Msg::HomeAdminTitle,
+    };
+    let body = match area {
+        Area::TechHome => {
+            view! { <p class="empty" id="tech-jobs-empty">{move || i18n.t(Msg::HomeTechEmpty)}</p> }
+                .into_any()
+        }
+        Area::PatrolHome => {
+            view! { <p class="empty">{move || i18n.t(Msg::HomePatrolEmpty)}</p> }.into_any()
+        }
+        Area::DeskHome | Area::SecurityHome | Area::FinanceHome => view! {
+            <a class="tile" href="/units">{move || i18n.t(Msg::HomeDeskLookup)}</a>
+        }
+        .into_any(),
+        Area::EngBoard
+        | Area::CsBoard
+        | Area::CenterBoard
+        | Area::Admin
+        | Area::ResidentDirectory => view! { <SiteSummaries profile=profile.clone() /> }.into_any(),
+    };
+    view! {
+        <section class="home" id="home" data-area=area.path()>
+            <h1 id="home-title">{move || i18n.t(title)}</h1>
+            <p class="muted">{move || i18n.tf(Msg::HomeGreeting, &[("name", name.clone())])}</p>
+            {body}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn SiteSummaries(profile: StaffProfile) -> impl IntoView {
+    profile
+        .sites
+        .into_iter()
+        .map(|s| view! { <SiteSummaryCard site_id=s.id.to_string() /> })
+        .collect_view()
+}
+
+#[component]
+fn SiteSummaryCard(site_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let url = format!("/api/v1/sites/{site_id}/summary");
+    let summary = LocalResource::new(move || {
+        let url = url.clone();
+        async move { api::get_json::<SiteSummary>(&url).await }
+    });
+    view! {
+        <section class="card summary">
+            <Suspense fallback=move || view! { <p class="muted">{move || i18n.t(Msg::SummaryLoading)}</p> }>
+                {move || summary.get().map(|r| match r {
+                    Ok(s) => view! { <SummaryBody s /> }.into_any(),
+                    Err(e) => view! {
+                        <p class="form-error">{move || i18n.tf(Msg::SummaryFailed, &[("code", e.code())])}</p>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn SummaryBody(s: SiteSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let q = s.visit_quota;
+    let stat = move |label: Msg, value: u32| {
+        view! {
+            <div class="stat">
+                <span class="value">{value}</span>
+                <span class="label">{move || i18n.t(label)}</span>
+            </div>
+        }
+    };
+    view! {
+        <h2>{s.site.name.clone()} " · " {move || i18n.t(Msg::SummaryTitle)}</h2>
+        <div class="stats">
+            {stat(Msg::SummaryBuildings, s.buildings)}
+            {stat(Msg::SummaryUnits, s.units)}
+            {stat(Msg::SummaryOccupied, s.occupied_units)}
+            {stat(Msg::SummaryResidents, s.residents)}
+            {stat(Msg::SummaryCatalogue, s.catalogue_items)}
+            {stat(Msg::SummarySuppliers, s.supplier_items)}
+            {stat(Msg::SummaryStaff, s.staff)}
+        </div>
+        <h3>{move || i18n.t(Msg::SummaryQuota)}</h3>
+        <p class="quota" id="visit-quota">
+            {move || i18n.tf(Msg::SummaryQuotaDetail, &[
+                ("n", q.occupied_households.to_string()),
+                ("rate", q.rate_percent.to_string()),
+                ("visits", q.visits_required.to_string()),
+            ])}
+        </p>
+    }
+}

@@ -1,0 +1,7 @@
+//! Pages, one module per capability.
+
+pub mod errors;
+pub mod home;
+pub mod login;
+pub mod me;
+pub mod units;

@@ -1,0 +1,13 @@
+//! Pure rules of the 物业 field-service product, shared by the server and the wasm client.
+//!
+//! Invariant: no IO, no clock, no randomness. Callers pass `now` and freshly made ids in.
+//! Everything here builds for `wasm32-unknown-unknown`.
+
+pub mod access;
+pub mod ids;
+pub mod login_policy;
+pub mod money;
+pub mod people;
+pub mod reference;
+pub mod session;
+pub mod visits;

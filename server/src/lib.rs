@@ -1,0 +1,96 @@
+//! The server: SSR of the Leptos app, the JSON API (`/api/v1`), accounts and sessions, the
+//! demo compound, and (behind `repo.rs` files only) all SQL.
+
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod http;
+pub mod reference;
+
+use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{any, get, post};
+use axum::Router;
+use config::Config;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Shared by every handler. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub config: Arc<Config>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> Self {
+        s.leptos_options.clone()
+    }
+}
+
+/// Connects and applies the embedded migrations (forward-only, `server/migrations`).
+pub async fn connect(cfg: &Config) -> anyhow::Result<PgPool> {
+    let pool = PgPoolOptions::new()
+        .max_connections(cfg.max_db_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(&cfg.database_url)
+        .await?;
+    migrate(&pool).await?;
+    Ok(pool)
+}
+
+pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+    sqlx::migrate!("./migrations").run(pool).await
+}
+
+/// JSON API bodies are small; the limit keeps a hostile client from filling memory.
+const API_BODY_LIMIT: usize = 64 * 1024;
+
+async fn api_not_found() -> Response {
+    http::error_response(StatusCode::NOT_FOUND, "not_found", "no such API")
+}
+
+/// The whole application: API, pages, static files.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/api/v1/auth/login", post(auth::routes::login))
+        .route("/api/v1/auth/logout", post(auth::routes::logout))
+        .route("/api/v1/me", get(auth::routes::me))
+        .route(
+            "/api/v1/sites/{site}/summary",
+            get(reference::routes::site_summary),
+        )
+        .route(
+            "/api/v1/sites/{site}/units",
+            get(reference::routes::search_units),
+        )
+        .route("/api/{*rest}", any(api_not_found))
+        .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
+
+    let opts = state.leptos_options.clone();
+    let routes = generate_route_list(app::App);
+    let ctx_state = state.clone();
+    Router::new()
+        .merge(api)
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(ctx_state.config.clone()),
+            move || app::shell(opts.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::extract::resolve_session,
+        ))
+        .with_state(state)
+}
