@@ -5,6 +5,7 @@ pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod http;
+pub mod pwa;
 pub mod reference;
 
 use axum::extract::{DefaultBodyLimit, FromRef};
@@ -74,11 +75,16 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*rest}", any(api_not_found))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
 
+    let sw = pwa::service_worker(
+        &state.leptos_options.site_root,
+        &state.leptos_options.output_name,
+    );
     let opts = state.leptos_options.clone();
     let routes = generate_route_list(app::App);
     let ctx_state = state.clone();
     Router::new()
         .merge(api)
+        .route("/sw.js", get(move || async move { pwa::serve(sw.clone()) }))
         .leptos_routes_with_context(
             &state,
             routes,
