@@ -94,7 +94,7 @@ pub struct UnitQuery {
 /// Splits `3-2-1502`, `3栋2单元1502`, `3/2/1502` or `1502` into building, entrance, room.
 pub fn parse_unit_query(q: &str) -> Option<(Option<String>, Option<String>, String)> {
     let parts: Vec<&str> = q
-        .split(|c: char| matches!(c, '-' | '/' | ' ' | '栋' | '单' | '元' | '号' | '室'))
+        .split(['-', '/', ' ', '栋', '单', '元', '号', '室'])
         .filter(|p| !p.is_empty())
         .collect();
     let ok =
