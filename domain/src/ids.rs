@@ -77,6 +77,15 @@ id_type!(
     SupplierItemId
 );
 
+id_type!(
+    /// One change a device asked for; unique forever, so a replay is recognised.
+    MutationId
+);
+id_type!(
+    /// 维修单: a repair work order.
+    WorkOrderId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,4 +10,6 @@ pub mod money;
 pub mod people;
 pub mod reference;
 pub mod session;
+pub mod sync;
 pub mod visits;
+pub mod work_orders;

@@ -1,0 +1,1 @@
+//! The device outbox's pure operations (written next).
