@@ -7,6 +7,8 @@ pub mod demo;
 pub mod http;
 pub mod pwa;
 pub mod reference;
+pub mod sync;
+pub mod work_orders;
 
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::StatusCode;
@@ -53,6 +55,8 @@ pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
 
 /// JSON API bodies are small; the limit keeps a hostile client from filling memory.
 const API_BODY_LIMIT: usize = 64 * 1024;
+/// A full batch of mutations with room to spare (each mutation is capped separately).
+const PUSH_BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 async fn api_not_found() -> Response {
     http::error_response(StatusCode::NOT_FOUND, "not_found", "no such API")
@@ -72,8 +76,31 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/sites/{site}/units",
             get(reference::routes::search_units),
         )
+        .route("/api/v1/sync/conflicts", get(sync::conflicts::list))
+        .route(
+            "/api/v1/sync/conflicts/{id}/resolve",
+            post(sync::conflicts::resolve),
+        )
+        .route("/api/sync/v1/pull", get(sync::pull::pull))
+        .route("/api/sync/v1/reference", get(sync::pull::reference))
+        .route(
+            "/api/sync/v1/blobs/{sha256}/status",
+            get(sync::blobs::status),
+        )
+        .route("/api/sync/v1/blobs/{sha256}", get(sync::blobs::download))
         .route("/api/{*rest}", any(api_not_found))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
+    // Bigger bodies only where they belong: a push batch, a blob chunk.
+    let api = api
+        .route(
+            "/api/sync/v1/push",
+            post(sync::push::push).layer(DefaultBodyLimit::max(PUSH_BODY_LIMIT)),
+        )
+        .route(
+            "/api/sync/v1/blobs/{sha256}",
+            axum::routing::put(sync::blobs::upload)
+                .layer(DefaultBodyLimit::max(sync::blobs::MAX_CHUNK_BYTES + 1024)),
+        );
 
     let sw = pwa::service_worker(
         &state.leptos_options.site_root,

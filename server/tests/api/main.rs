@@ -6,3 +6,4 @@ mod auth;
 mod bodies;
 mod demo;
 mod helpers;
+mod sync;

@@ -1,0 +1,315 @@
+//! `POST /api/sync/v1/push`: one transaction per request. Loads the device ledger, the results
+//! already recorded, the orders and facts the mutations name; runs `process_push` with the
+//! domain's `apply`; writes orders, the change feed, the results and the ledger; commits; and
+//! only then answers. A crash before the commit changes nothing; after it, a replay answers
+//! from the recorded results.
+
+use super::repo::{self, ChangeRow, RecordMeta};
+use super::SyncError;
+use crate::auth::extract::Authenticated;
+use crate::http::ApiJson;
+use crate::work_orders::repo::{self as wo_repo, Stored};
+use crate::AppState;
+use axum::extract::State;
+use axum::Json;
+use chrono::{DateTime, Duration, Utc};
+use domain::ids::{SiteId, WorkOrderId};
+use domain::sync::push::{parse_incoming, process_push, Incoming};
+use domain::sync::wire::{
+    Command, ConflictCode, Mutation, Outcome, PushRequest, PushResponse, RejectCode, MAX_BATCH,
+    PROTOCOL_VERSION,
+};
+use domain::work_orders::{self, Actor, WorkOrderCommand, WorkOrderError};
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// A clock further off than this is flagged in the log (SLA clocks use the corrected time).
+const SKEW_WARN_MS: i64 = 5 * 60 * 1000;
+
+/// The trusted time of an act: the device's time corrected by its learned offset, never later
+/// than the moment the server received it.
+pub fn trusted_time(
+    occurred_at: DateTime<Utc>,
+    offset_ms: i64,
+    received_at: DateTime<Utc>,
+) -> DateTime<Utc> {
+    (occurred_at + Duration::milliseconds(offset_ms)).min(received_at)
+}
+
+fn reject_code(e: &WorkOrderError) -> RejectCode {
+    match e {
+        WorkOrderError::AlreadyExists => RejectCode::AlreadyExists,
+        WorkOrderError::NotFound => RejectCode::UnknownEntity,
+        WorkOrderError::Forbidden(_) => RejectCode::Forbidden,
+        WorkOrderError::SiteForbidden => RejectCode::SiteForbidden,
+        WorkOrderError::UnitNotInSite => RejectCode::UnitNotInSite,
+        WorkOrderError::InvalidInput { .. } => RejectCode::InvalidInput,
+        WorkOrderError::InvalidTransition { .. } => RejectCode::InvalidTransition,
+        WorkOrderError::NotAssignee => RejectCode::NotAssignee,
+        WorkOrderError::UnknownStaff => RejectCode::UnknownStaff,
+        WorkOrderError::TextConflict => RejectCode::InvalidInput,
+    }
+}
+
+/// A text conflict to put on the review list.
+pub struct ReviewItem {
+    pub site_id: SiteId,
+    pub entity_id: Uuid,
+    pub field: String,
+    pub base: String,
+    pub server: String,
+    pub device: String,
+    pub mutation_id: Uuid,
+}
+
+pub async fn push(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    ApiJson(req): ApiJson<PushRequest>,
+) -> Result<Json<PushResponse>, SyncError> {
+    if req.protocol != PROTOCOL_VERSION {
+        return Err(SyncError::Protocol(req.protocol));
+    }
+    if req.mutations.len() > MAX_BATCH {
+        return Err(SyncError::BatchTooLarge(MAX_BATCH));
+    }
+    let profile = auth.profile().clone();
+    let received_at = Utc::now();
+    let offset_ms = (received_at - req.sent_at).num_milliseconds();
+    if offset_ms.abs() > SKEW_WARN_MS {
+        tracing::warn!(device = %req.device_id, offset_ms, "device clock skew");
+    }
+    let actor = Actor {
+        staff_id: profile.staff_id,
+        role: profile.role,
+        sites: profile.sites.iter().map(|s| s.id).collect(),
+    };
+    let incoming: Vec<Incoming> = req.mutations.iter().map(parse_incoming).collect();
+    let parsed: Vec<&Mutation> = incoming
+        .iter()
+        .filter_map(|i| match i {
+            Incoming::Parsed { mutation, .. } => Some(mutation),
+            Incoming::Malformed { .. } => None,
+        })
+        .collect();
+    let ids: Vec<Uuid> = parsed.iter().map(|m| m.mutation_id.0).collect();
+    let entity_ids: Vec<Uuid> = parsed.iter().map(|m| m.entity_id).collect();
+    let mut unit_ids = Vec::new();
+    let mut staff_ids = Vec::new();
+    let mut shas = Vec::new();
+    for m in &parsed {
+        let Command::WorkOrder(c) = &m.command;
+        match c {
+            WorkOrderCommand::Create(n) => unit_ids.extend(n.unit_id.map(|u| u.0)),
+            WorkOrderCommand::Assign { technician } => staff_ids.push(technician.0),
+            _ => {}
+        }
+        shas.extend(m.command.blobs().into_iter().map(|b| b.sha256));
+    }
+
+    let mut tx = state.pool.begin().await?;
+    let (mut ledger, owner) = repo::lock_device(&mut tx, req.device_id, profile.staff_id).await?;
+    if owner != profile.staff_id {
+        return Err(SyncError::DeviceOwner);
+    }
+    let stored = repo::recorded(&mut tx, &ids).await?;
+    let mut working: HashMap<Uuid, Stored> = wo_repo::load_for_update(&mut tx, &entity_ids)
+        .await?
+        .into_iter()
+        .map(|s| (s.order.id.0, s))
+        .collect();
+    let before: HashMap<Uuid, Option<domain::ids::StaffId>> = working
+        .iter()
+        .map(|(k, v)| (*k, v.order.assignee))
+        .collect();
+    let facts = repo::facts(&mut tx, &unit_ids, &staff_ids).await?;
+    let complete: HashSet<String> = repo::complete_blobs(&mut tx, &shas)
+        .await?
+        .into_iter()
+        .collect();
+
+    let mut changed: Vec<Uuid> = Vec::new();
+    let mut created: Vec<Uuid> = Vec::new();
+    let mut reviews: Vec<ReviewItem> = Vec::new();
+    let mut occurred: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
+    let output = process_push(
+        req.device_id,
+        &mut ledger,
+        incoming.clone(),
+        &stored,
+        |m| {
+            m.command
+                .blobs()
+                .into_iter()
+                .map(|b| b.sha256)
+                .filter(|s| !complete.contains(s))
+                .collect()
+        },
+        |m| {
+            let Command::WorkOrder(cmd) = &m.command;
+            let at = trusted_time(m.occurred_at, offset_ms, received_at);
+            let current = working.get(&m.entity_id);
+            let stale = m.base_version.is_some() && m.base_version != current.map(|s| s.version);
+            match work_orders::apply(
+                current.map(|s| &s.order),
+                WorkOrderId(m.entity_id),
+                cmd,
+                &actor,
+                &facts,
+                at,
+            ) {
+                Ok(order) => {
+                    let version = current.map_or(1, |s| s.version + 1);
+                    if current.is_none() {
+                        created.push(m.entity_id);
+                    }
+                    occurred.entry(m.entity_id).or_insert(at);
+                    working.insert(m.entity_id, Stored { order, version });
+                    if !changed.contains(&m.entity_id) {
+                        changed.push(m.entity_id);
+                    }
+                    Outcome::Applied { version }
+                }
+                Err(WorkOrderError::TextConflict) => {
+                    let (Some(cur), WorkOrderCommand::EditText { field, base, value }) =
+                        (current, cmd)
+                    else {
+                        return Outcome::Rejected {
+                            code: RejectCode::Internal,
+                            message: "conflict without a record".into(),
+                        };
+                    };
+                    let server_value = match field {
+                        work_orders::TextField::Content => cur.order.content.clone(),
+                        work_orders::TextField::Location => cur.order.location.clone(),
+                    };
+                    reviews.push(ReviewItem {
+                        site_id: cur.order.site_id,
+                        entity_id: m.entity_id,
+                        field: serde_json::to_value(field)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default(),
+                        base: base.clone(),
+                        server: server_value,
+                        device: value.clone(),
+                        mutation_id: m.mutation_id.0,
+                    });
+                    Outcome::Conflict {
+                        code: ConflictCode::TextConflict,
+                        message: "someone else changed this text too; a manager will decide".into(),
+                        server_version: cur.version,
+                        current: serde_json::to_value(&cur.order).ok(),
+                    }
+                }
+                Err(e) => match current {
+                    // The record moved on since the device saw it: the device lost a race.
+                    Some(cur)
+                        if stale
+                            && !matches!(
+                                e,
+                                WorkOrderError::InvalidInput { .. } | WorkOrderError::Forbidden(_)
+                            ) =>
+                    {
+                        Outcome::Conflict {
+                            code: ConflictCode::StatusChanged,
+                            message: e.to_string(),
+                            server_version: cur.version,
+                            current: serde_json::to_value(&cur.order).ok(),
+                        }
+                    }
+                    _ => Outcome::Rejected {
+                        code: reject_code(&e),
+                        message: e.to_string(),
+                    },
+                },
+            }
+        },
+    );
+
+    // Serial numbers for new orders: per site and month of the report.
+    let mut by_period: HashMap<(SiteId, String), Vec<Uuid>> = HashMap::new();
+    for id in &created {
+        if let Some(s) = working.get(id) {
+            let period = s.order.reported_at.format("%Y-%m").to_string();
+            by_period
+                .entry((s.order.site_id, period))
+                .or_default()
+                .push(*id);
+        }
+    }
+    for ((site, period), ids) in by_period {
+        let count = i32::try_from(ids.len()).unwrap_or(i32::MAX);
+        let first = wo_repo::reserve_serials(&mut tx, site, "BX", &period, count).await?;
+        for (i, id) in ids.iter().enumerate() {
+            if let Some(s) = working.get_mut(id) {
+                s.order.number = Some(wo_repo::serial("BX", &period, first + i as i32));
+            }
+        }
+    }
+
+    let writes: Vec<(&Stored, DateTime<Utc>)> = changed
+        .iter()
+        .filter_map(|id| {
+            working
+                .get(id)
+                .map(|s| (s, occurred.get(id).copied().unwrap_or(received_at)))
+        })
+        .collect();
+    wo_repo::upsert(&mut tx, &writes, received_at).await?;
+    let changes: Vec<ChangeRow> = writes
+        .iter()
+        .map(|(s, _)| {
+            let mut audience = vec![s.order.created_by.0];
+            audience.extend(s.order.assignee.map(|a| a.0));
+            if let Some(Some(prev)) = before.get(&s.order.id.0) {
+                audience.push(prev.0);
+            }
+            audience.sort();
+            audience.dedup();
+            ChangeRow {
+                site_id: s.order.site_id,
+                entity_kind: "work_order",
+                entity_id: s.order.id.0,
+                version: s.version,
+                audience,
+            }
+        })
+        .collect();
+    repo::append_changes(&mut tx, &changes, received_at).await?;
+    let meta: HashMap<Uuid, (Uuid, &'static str, DateTime<Utc>)> = parsed
+        .iter()
+        .map(|m| {
+            (
+                m.mutation_id.0,
+                (m.entity_id, m.command.type_name(), m.occurred_at),
+            )
+        })
+        .collect();
+    let rows: Vec<_> = output
+        .to_record
+        .into_iter()
+        .filter_map(|r| {
+            let (entity_id, command, occurred_at) = *meta.get(&r.mutation_id.0)?;
+            Some((
+                r,
+                RecordMeta {
+                    entity_id,
+                    command,
+                    occurred_at,
+                },
+            ))
+        })
+        .collect();
+    repo::record(&mut tx, profile.staff_id, &rows, received_at).await?;
+    super::conflicts::insert(&mut tx, profile.staff_id, &reviews, received_at).await?;
+    repo::save_device(&mut tx, req.device_id, ledger, offset_ms, received_at).await?;
+    tx.commit().await?;
+
+    Ok(Json(PushResponse {
+        protocol: PROTOCOL_VERSION,
+        server_time: received_at,
+        clock_offset_ms: offset_ms,
+        results: output.results,
+    }))
+}
