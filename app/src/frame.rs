@@ -2,6 +2,7 @@
 //! a bottom bar on phones and a side rail on tablets. Also the guard that checks the role.
 
 use crate::i18n::{role_msg, use_i18n, Lang, Msg};
+use crate::offline::use_sync_status;
 use crate::pages::errors::Forbidden;
 use domain::access::{home_area, Area};
 use domain::session::StaffProfile;
@@ -81,6 +82,7 @@ pub fn Frame(profile: StaffProfile, children: Children) -> impl IntoView {
                 <span class="who">
                     {profile.display_name.clone()} " · " {move || i18n.t(role_msg(role))}
                 </span>
+                <SyncBadge />
                 <button class="lang" id="lang-toggle" on:click=toggle>
                     {move || i18n.t(Msg::LangSwitch)}
                 </button>
@@ -106,5 +108,46 @@ pub fn Frame(profile: StaffProfile, children: Children) -> impl IntoView {
                 </a>
             </nav>
         </div>
+    }
+}
+
+/// The unsynced-work badge on every signed-in screen; opens the outbox.
+#[component]
+pub fn SyncBadge() -> impl IntoView {
+    let i18n = use_i18n();
+    let st = use_sync_status();
+    let text = move || {
+        if st.attention.get() > 0 {
+            i18n.tf(
+                Msg::SyncBadgeAttention,
+                &[("n", st.attention.get().to_string())],
+            )
+        } else {
+            match st.pending.get() {
+                None => "…".to_owned(),
+                Some(0) if st.last_sync.get().is_some() => i18n.t(Msg::SyncBadgeSynced).to_owned(),
+                Some(0) => i18n.t(Msg::SyncBadgeNever).to_owned(),
+                Some(n) => i18n.tf(Msg::SyncBadgePending, &[("n", n.to_string())]),
+            }
+        }
+    };
+    let class = move || {
+        let mut c = "sync-badge".to_owned();
+        if st.attention.get() > 0 {
+            c.push_str(" attention");
+        } else if st.pending.get().unwrap_or(0) > 0 {
+            c.push_str(" pending");
+        }
+        if st.syncing.get() {
+            c.push_str(" syncing");
+        }
+        c
+    };
+    view! {
+        <a href="/outbox" id="sync-badge" class=class
+            data-pending=move || st.pending.get().map(|n| n.to_string()).unwrap_or_default()
+            data-attention=move || st.attention.get().to_string()>
+            {text}
+        </a>
     }
 }

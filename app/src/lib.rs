@@ -8,6 +8,7 @@ pub mod boot;
 pub mod browser;
 pub mod frame;
 pub mod i18n;
+pub mod offline;
 pub mod pages;
 
 use boot::{Boot, BOOT_ELEMENT_ID};
@@ -50,6 +51,17 @@ pub fn App() -> impl IntoView {
     let Boot { profile, lang } = boot::current();
     let i18n = I18n(RwSignal::new(lang));
     provide_context(i18n);
+    let sync = offline::SyncStatus::new();
+    provide_context(sync);
+    #[cfg(feature = "hydrate")]
+    if let Some(p) = profile.clone() {
+        leptos::task::spawn_local(async move {
+            if let Err(e) = offline::engine::start(p, sync).await {
+                leptos::logging::error!("offline store unavailable: {e}");
+                sync.last_error.set(Some("local_storage".into()));
+            }
+        });
+    }
     provide_context(profile);
     view! {
         <Stylesheet id="leptos" href="/pkg/wuye.css" />
@@ -60,6 +72,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::login::LoginPage />
                 <Route path=path!("/me") view=pages::me::MePage />
                 <Route path=path!("/units") view=pages::units::UnitsPage />
+                <Route path=path!("/outbox") view=pages::outbox::OutboxPage />
+                <Route path=path!("/repairs/new") view=pages::repairs::NewRepairPage />
                 <Route path=path!("/tech") view=|| pages::home::role_home(Area::TechHome) />
                 <Route path=path!("/patrol") view=|| pages::home::role_home(Area::PatrolHome) />
                 <Route path=path!("/desk") view=|| pages::home::role_home(Area::DeskHome) />

@@ -3,6 +3,7 @@
 use crate::api;
 use crate::frame::{to_login, use_profile, Guarded};
 use crate::i18n::{use_i18n, Msg};
+use crate::pages::repairs::OrderList;
 use domain::access::{home_area, Area};
 use domain::reference::SiteSummary;
 use domain::session::StaffProfile;
@@ -52,23 +53,35 @@ fn RoleHome(area: Area) -> impl IntoView {
         Area::SecurityHome => Msg::HomeSecurityTitle,
         Area::Admin | Area::ResidentDirectory => Msg::HomeAdminTitle,
     };
+    let new_repair = move || {
+        view! { <a class="tile primary-tile" id="new-repair" href="/repairs/new">"＋ " {move || i18n.t(Msg::RepairNew)}</a> }
+    };
     let body = match area {
-        Area::TechHome => {
-            view! { <p class="empty" id="tech-jobs-empty">{move || i18n.t(Msg::HomeTechEmpty)}</p> }
-                .into_any()
+        Area::TechHome => view! { {new_repair()} <OrderList /> }.into_any(),
+        Area::PatrolHome => view! {
+            <p class="empty">{move || i18n.t(Msg::HomePatrolEmpty)}</p>
+            {new_repair()}
+            <OrderList />
         }
-        Area::PatrolHome => {
-            view! { <p class="empty">{move || i18n.t(Msg::HomePatrolEmpty)}</p> }.into_any()
+        .into_any(),
+        Area::DeskHome => view! {
+            {new_repair()}
+            <a class="tile" href="/units">{move || i18n.t(Msg::HomeDeskLookup)}</a>
+            <OrderList />
         }
-        Area::DeskHome | Area::SecurityHome | Area::FinanceHome => view! {
+        .into_any(),
+        Area::SecurityHome | Area::FinanceHome => view! {
             <a class="tile" href="/units">{move || i18n.t(Msg::HomeDeskLookup)}</a>
         }
         .into_any(),
-        Area::EngBoard
-        | Area::CsBoard
-        | Area::CenterBoard
-        | Area::Admin
-        | Area::ResidentDirectory => view! { <SiteSummaries profile=profile.clone() /> }.into_any(),
+        Area::EngBoard | Area::CsBoard | Area::CenterBoard => view! {
+            <OrderList />
+            <SiteSummaries profile=profile.clone() />
+        }
+        .into_any(),
+        Area::Admin | Area::ResidentDirectory => {
+            view! { <SiteSummaries profile=profile.clone() /> }.into_any()
+        }
     };
     view! {
         <section class="home" id="home" data-area=area.path()>

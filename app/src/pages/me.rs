@@ -54,7 +54,9 @@ fn Me() -> impl IntoView {
             (None::<(f64, f64)>, None::<bool>)
         }
     });
-    let logout = move |_| {
+    let sync = crate::offline::use_sync_status();
+    let warn = RwSignal::new(false);
+    let do_logout = move || {
         leptos::task::spawn_local(async move {
             let _ = crate::api::logout().await;
             #[cfg(feature = "hydrate")]
@@ -63,6 +65,14 @@ fn Me() -> impl IntoView {
                 crate::browser::go("/login");
             }
         });
+    };
+    // Unsynced work stays in this staff member's store; warn before leaving it behind.
+    let logout = move |_| {
+        if sync.pending.get_untracked().unwrap_or(0) > 0 && !warn.get_untracked() {
+            warn.set(true);
+        } else {
+            do_logout();
+        }
     };
     view! {
         <section class="me">
@@ -97,7 +107,15 @@ fn Me() -> impl IntoView {
                     </Suspense>
                 </dd>
             </dl>
-            <button class="button danger" id="logout" on:click=logout>{move || i18n.t(Msg::MeLogout)}</button>
+            <Show when=move || warn.get()>
+                <div class="confirm card" id="logout-warning" role="alertdialog">
+                    <p>{move || i18n.tf(Msg::MeLogoutWarning, &[("n", sync.pending.get().unwrap_or(0).to_string())])}</p>
+                    <button class="button" on:click=move |_| warn.set(false)>{move || i18n.t(Msg::OutboxCancel)}</button>
+                </div>
+            </Show>
+            <button class="button danger" id="logout" on:click=logout>
+                {move || if warn.get() { i18n.t(Msg::MeLogoutConfirm) } else { i18n.t(Msg::MeLogout) }}
+            </button>
         </section>
     }
     .into_any()

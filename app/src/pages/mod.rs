@@ -4,4 +4,6 @@ pub mod errors;
 pub mod home;
 pub mod login;
 pub mod me;
+pub mod outbox;
+pub mod repairs;
 pub mod units;

@@ -6,4 +6,5 @@ pub mod backoff;
 pub mod merge;
 pub mod outbox;
 pub mod push;
+pub mod reference;
 pub mod wire;

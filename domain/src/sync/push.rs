@@ -27,6 +27,8 @@ pub struct Recorded {
 }
 
 /// A mutation as it arrived: parsed, or why not.
+// Short-lived (one per mutation of one request): boxing would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Incoming {
     Parsed {

@@ -106,7 +106,9 @@ pub async fn resolve(
     };
     let me = auth.profile().staff_id;
     let mut tx = state.pool.begin().await?;
-    let row: Option<(Uuid, Uuid, String, String, Option<DateTime<Utc>>)> = sqlx::query_as(
+    /// site, entity, field, device value, resolved at
+    type Row = (Uuid, Uuid, String, String, Option<DateTime<Utc>>);
+    let row: Option<Row> = sqlx::query_as(
         "SELECT site_id, entity_id, field, device_value, resolved_at FROM sync_conflicts WHERE id = $1 FOR UPDATE",
     )
     .bind(id)

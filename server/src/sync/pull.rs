@@ -9,9 +9,11 @@ use crate::AppState;
 use axum::extract::{Query, State};
 use axum::Json;
 use chrono::Utc;
+use domain::ids::{CatalogueItemId, SiteId, StaffId, UnitId};
 use domain::people::Role;
+use domain::sync::reference::{CatalogueRef, ReferenceData, StaffRef, UnitRef};
 use domain::sync::wire::{Change, PullResponse, Record, PROTOCOL_VERSION};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -152,46 +154,13 @@ async fn feed(
     Ok((ids, cursor, has_more))
 }
 
-/// Reference data for the device's store.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ReferenceData {
-    pub units: Vec<UnitRef>,
-    pub technicians: Vec<StaffRef>,
-    pub catalogue: Vec<CatalogueRef>,
-}
-
-#[derive(Debug, Serialize, Deserialize, sqlx::FromRow)]
-pub struct UnitRef {
-    pub id: Uuid,
-    pub site_id: Uuid,
-    pub label: String,
-}
-
-#[derive(Debug, Serialize, Deserialize, sqlx::FromRow)]
-pub struct StaffRef {
-    pub id: Uuid,
-    pub display_name: String,
-    pub site_ids: Vec<Uuid>,
-}
-
-#[derive(Debug, Serialize, Deserialize, sqlx::FromRow)]
-pub struct CatalogueRef {
-    pub id: Uuid,
-    pub site_id: Uuid,
-    pub code: String,
-    pub name_zh: String,
-    pub name_en: String,
-    pub std_minutes: Option<i32>,
-    pub price_fen: i64,
-}
-
 pub async fn reference(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Json<ReferenceData>, SyncError> {
     let sites: Vec<Uuid> = auth.profile().sites.iter().map(|s| s.id.0).collect();
     let mut conn = state.pool.acquire().await?;
-    let units: Vec<UnitRef> = sqlx::query_as(
+    let units: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
         "SELECT u.id, u.site_id, b.number || '栋' || u.entrance || '单元' || u.room AS label
          FROM units u JOIN buildings b ON b.id = u.building_id
          WHERE u.site_id = ANY($1) ORDER BY b.number, u.entrance, u.room",
@@ -199,7 +168,7 @@ pub async fn reference(
     .bind(&sites)
     .fetch_all(&mut *conn)
     .await?;
-    let technicians: Vec<StaffRef> = sqlx::query_as(
+    let technicians: Vec<(Uuid, String, Vec<Uuid>)> = sqlx::query_as(
         "SELECT s.id, s.display_name, array_agg(ss.site_id) AS site_ids
          FROM staff s JOIN staff_sites ss ON ss.staff_id = s.id
          WHERE s.role = 'tech' AND s.active AND ss.site_id = ANY($1)
@@ -208,7 +177,8 @@ pub async fn reference(
     .bind(&sites)
     .fetch_all(&mut *conn)
     .await?;
-    let catalogue: Vec<CatalogueRef> = sqlx::query_as(
+    #[allow(clippy::type_complexity)]
+    let catalogue: Vec<(Uuid, Uuid, String, String, String, Option<i32>, i64)> = sqlx::query_as(
         "SELECT id, site_id, code, name_zh, name_en, std_minutes, price_fen FROM catalogue_items
          WHERE site_id = ANY($1) AND active ORDER BY code",
     )
@@ -216,9 +186,36 @@ pub async fn reference(
     .fetch_all(&mut *conn)
     .await?;
     Ok(Json(ReferenceData {
-        units,
-        technicians,
-        catalogue,
+        units: units
+            .into_iter()
+            .map(|(id, site, label)| UnitRef {
+                id: UnitId(id),
+                site_id: SiteId(site),
+                label,
+            })
+            .collect(),
+        technicians: technicians
+            .into_iter()
+            .map(|(id, display_name, sites)| StaffRef {
+                id: StaffId(id),
+                display_name,
+                site_ids: sites.into_iter().map(SiteId).collect(),
+            })
+            .collect(),
+        catalogue: catalogue
+            .into_iter()
+            .map(
+                |(id, site, code, name_zh, name_en, std_minutes, price_fen)| CatalogueRef {
+                    id: CatalogueItemId(id),
+                    site_id: SiteId(site),
+                    code,
+                    name_zh,
+                    name_en,
+                    std_minutes,
+                    price_fen,
+                },
+            )
+            .collect(),
     }))
 }
 

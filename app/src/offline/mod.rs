@@ -1,0 +1,169 @@
+//! The device side of offline work: the local store (IndexedDB), the outbox, and the sync
+//! engine that pushes, pulls and uploads blobs. The rules are `domain::sync`; this module does
+//! the browser IO. On the server (SSR) only [`SyncStatus`] exists, with neutral values, so pages
+//! render the same on both sides.
+
+#[cfg(feature = "hydrate")]
+pub mod engine;
+#[cfg(feature = "hydrate")]
+pub mod idb;
+#[cfg(feature = "hydrate")]
+pub mod store;
+
+use leptos::prelude::*;
+
+/// What every screen shows about unsynced work. Signals, so the badge follows the engine.
+#[derive(Clone, Copy)]
+pub struct SyncStatus {
+    /// Entries in the outbox not yet applied; `None` until the store is open.
+    pub pending: RwSignal<Option<usize>>,
+    /// Rejected or conflicting entries that need the user.
+    pub attention: RwSignal<usize>,
+    /// Device time of the last sync that reached the server (RFC 3339).
+    pub last_sync: RwSignal<Option<String>>,
+    pub syncing: RwSignal<bool>,
+    /// Code of the last failure (`network`, `unauthenticated`, …), cleared on success.
+    pub last_error: RwSignal<Option<String>>,
+    /// Bumped whenever local data changes, so lists reload.
+    pub data_version: RwSignal<u64>,
+}
+
+impl SyncStatus {
+    pub fn new() -> Self {
+        SyncStatus {
+            pending: RwSignal::new(None),
+            attention: RwSignal::new(0),
+            last_sync: RwSignal::new(None),
+            syncing: RwSignal::new(false),
+            last_error: RwSignal::new(None),
+            data_version: RwSignal::new(0),
+        }
+    }
+}
+
+impl Default for SyncStatus {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub fn use_sync_status() -> SyncStatus {
+    use_context::<SyncStatus>().unwrap_or_default()
+}
+
+/// The calls pages make. In the browser they go to the engine; on the server they answer
+/// "nothing here" (the server renders placeholders that the browser fills in).
+pub mod client {
+    use crate::i18n::Msg;
+    use domain::ids::MutationId;
+    use domain::sync::outbox::OutboxEntry;
+    use domain::sync::reference::ReferenceData;
+    use domain::sync::wire::BlobRef;
+    use domain::work_orders::{WorkOrder, WorkOrderCommand};
+    use uuid::Uuid;
+
+    /// A work order as this device shows it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct OrderView {
+        pub order: WorkOrder,
+        /// The server's version (0 = never synced).
+        pub version: i64,
+        /// This device has unsynced changes to it.
+        pub unsynced: bool,
+    }
+
+    #[cfg(feature = "hydrate")]
+    use super::engine::engine;
+
+    pub async fn work_orders() -> Vec<OrderView> {
+        #[cfg(feature = "hydrate")]
+        if let Some(e) = engine() {
+            let mut v: Vec<OrderView> = e
+                .work_orders()
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(order, version, unsynced)| OrderView {
+                    order,
+                    version,
+                    unsynced,
+                })
+                .collect();
+            v.sort_by_key(|o| std::cmp::Reverse(o.order.reported_at));
+            return v;
+        }
+        Vec::new()
+    }
+
+    /// Queues a command; `Err` carries the message to show (the reason first).
+    pub async fn submit(entity: Uuid, cmd: WorkOrderCommand) -> Result<(), (Msg, String)> {
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(e) = engine() else {
+                return Err((Msg::SyncStorageFailed, String::new()));
+            };
+            return e.submit(entity, cmd).await.map_err(|err| {
+                let detail = match &err {
+                    super::engine::SubmitError::Rule(r) => r.to_string(),
+                    super::engine::SubmitError::Storage(s) => s.clone(),
+                };
+                (err.msg(), detail)
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = (entity, cmd);
+            Err((Msg::SyncStorageFailed, String::new()))
+        }
+    }
+
+    pub async fn outbox() -> Vec<OutboxEntry> {
+        #[cfg(feature = "hydrate")]
+        if let Some(e) = engine() {
+            return e.outbox().await;
+        }
+        Vec::new()
+    }
+
+    pub async fn discard(id: MutationId) -> Result<(), String> {
+        #[cfg(feature = "hydrate")]
+        if let Some(e) = engine() {
+            return e.discard(id).await;
+        }
+        let _ = id;
+        Err("no store".into())
+    }
+
+    pub async fn retry(id: MutationId) -> Result<(), String> {
+        #[cfg(feature = "hydrate")]
+        if let Some(e) = engine() {
+            return e.retry(id).await;
+        }
+        let _ = id;
+        Err("no store".into())
+    }
+
+    pub fn sync_now() {
+        #[cfg(feature = "hydrate")]
+        if let Some(e) = engine() {
+            e.sync_now();
+        }
+    }
+
+    pub async fn reference() -> Option<ReferenceData> {
+        #[cfg(feature = "hydrate")]
+        if let Some(e) = engine() {
+            return e.reference().await;
+        }
+        None
+    }
+
+    pub async fn put_photo(bytes: Vec<u8>, content_type: String) -> Result<BlobRef, String> {
+        #[cfg(feature = "hydrate")]
+        if let Some(e) = engine() {
+            return e.put_photo(&bytes, &content_type).await;
+        }
+        let _ = (bytes, content_type);
+        Err("no store".into())
+    }
+}

@@ -1,0 +1,416 @@
+//! The local store: the outbox, the records the user works on, photos, reference data and the
+//! sync bookkeeping, all in one IndexedDB database per staff member.
+
+use super::idb::{Db, Op, BLOBS, META, OUTBOX, RECORDS, REFERENCE};
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use domain::ids::{DeviceId, MutationId, StaffId};
+use domain::sync::outbox::{EntryState, Outbox, OutboxEntry};
+use domain::sync::reference::ReferenceData;
+use domain::sync::wire::{BlobRef, Command};
+use domain::work_orders::{WorkOrder, WorkOrderCommand};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+fn outbox_key(seq: u64) -> String {
+    format!("{seq:012}")
+}
+
+/// A record as the server last sent it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredRecord {
+    pub version: i64,
+    pub order: WorkOrder,
+}
+
+/// A photo or signature kept on the device until uploaded.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredBlob {
+    pub blob: BlobRef,
+    pub data_b64: String,
+    pub uploaded: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct DeviceMeta {
+    device_id: DeviceId,
+    next_seq: u64,
+}
+
+pub struct Store {
+    db: Db,
+    pub outbox: Outbox,
+}
+
+fn json<T: Serialize>(v: &T) -> Result<String, String> {
+    serde_json::to_string(v).map_err(|e| e.to_string())
+}
+
+impl Store {
+    /// Opens (or creates) the store of `staff`; a new store gets a new device id.
+    pub async fn open(staff: StaffId) -> Result<Store, String> {
+        let db = Db::open(&format!("wuye-{staff}")).await?;
+        let meta = match db.get(META, "device").await? {
+            Some(t) => serde_json::from_str::<DeviceMeta>(&t).map_err(|e| e.to_string())?,
+            None => {
+                let m = DeviceMeta {
+                    device_id: DeviceId(Uuid::now_v7()),
+                    next_seq: 1,
+                };
+                db.write(vec![Op::Put {
+                    store: META,
+                    key: "device".into(),
+                    json: json(&m)?,
+                }])
+                .await?;
+                m
+            }
+        };
+        let mut entries = Vec::new();
+        for t in db.all(OUTBOX).await? {
+            // A record that no longer parses is kept on disk and reported, never dropped.
+            match serde_json::from_str::<OutboxEntry>(&t) {
+                Ok(e) => entries.push(e),
+                Err(e) => leptos::logging::warn!("unreadable outbox record kept aside: {e}"),
+            }
+        }
+        entries.sort_by_key(|e| e.mutation.seq);
+        let next_seq = entries
+            .last()
+            .map(|e| e.mutation.seq + 1)
+            .unwrap_or(1)
+            .max(meta.next_seq);
+        Ok(Store {
+            db,
+            outbox: Outbox {
+                device_id: meta.device_id,
+                next_seq,
+                entries,
+            },
+        })
+    }
+
+    pub fn device_id(&self) -> DeviceId {
+        self.outbox.device_id
+    }
+
+    fn meta_op(&self) -> Result<Op, String> {
+        Ok(Op::Put {
+            store: META,
+            key: "device".into(),
+            json: json(&DeviceMeta {
+                device_id: self.outbox.device_id,
+                next_seq: self.outbox.next_seq,
+            })?,
+        })
+    }
+
+    fn entry_ops(&self, ids: &[MutationId]) -> Result<Vec<Op>, String> {
+        self.outbox
+            .entries
+            .iter()
+            .filter(|e| ids.contains(&e.mutation.mutation_id))
+            .map(|e| {
+                Ok(Op::Put {
+                    store: OUTBOX,
+                    key: outbox_key(e.mutation.seq),
+                    json: json(e)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Queues a command durably. Returns only after the write is on disk. On failure the
+    /// in-memory outbox is restored, so nothing is shown as saved that is not.
+    pub async fn enqueue(
+        &mut self,
+        entity_id: Uuid,
+        base_version: Option<i64>,
+        command: Command,
+        now: DateTime<Utc>,
+    ) -> Result<MutationId, String> {
+        let before = self.outbox.clone();
+        let id = self.outbox.enqueue(
+            MutationId(Uuid::now_v7()),
+            entity_id,
+            base_version,
+            now,
+            command,
+        );
+        let mut ops = self.entry_ops(&[id])?;
+        ops.push(self.meta_op()?);
+        if let Err(e) = self.db.write(ops).await {
+            self.outbox = before;
+            return Err(e);
+        }
+        Ok(id)
+    }
+
+    /// Persists the entries with these ids as they are in memory now.
+    pub async fn save_entries(&self, ids: &[MutationId]) -> Result<(), String> {
+        self.db.write(self.entry_ops(ids)?).await
+    }
+
+    /// Removes applied entries from memory and disk.
+    pub async fn prune(&mut self) -> Result<(), String> {
+        let gone: Vec<u64> = self
+            .outbox
+            .entries
+            .iter()
+            .filter(|e| matches!(e.state, EntryState::Applied { .. }))
+            .map(|e| e.mutation.seq)
+            .collect();
+        self.outbox.prune_applied();
+        self.db
+            .write(
+                gone.into_iter()
+                    .map(|seq| Op::Delete {
+                        store: OUTBOX,
+                        key: outbox_key(seq),
+                    })
+                    .collect(),
+            )
+            .await
+    }
+
+    pub async fn discard(&mut self, id: MutationId) -> Result<(), String> {
+        let entry = self.outbox.discard(id).map_err(|e| e.to_string())?;
+        self.db
+            .write(vec![Op::Delete {
+                store: OUTBOX,
+                key: outbox_key(entry.mutation.seq),
+            }])
+            .await
+    }
+
+    pub async fn retry(&mut self, id: MutationId) -> Result<(), String> {
+        let old_seq = self
+            .outbox
+            .entries
+            .iter()
+            .find(|e| e.mutation.mutation_id == id)
+            .map(|e| e.mutation.seq)
+            .ok_or("not found")?;
+        let before = self.outbox.clone();
+        let new_id = self
+            .outbox
+            .retry(id, MutationId(Uuid::now_v7()))
+            .map_err(|e| e.to_string())?;
+        let mut ops = vec![Op::Delete {
+            store: OUTBOX,
+            key: outbox_key(old_seq),
+        }];
+        ops.extend(self.entry_ops(&[new_id])?);
+        ops.push(self.meta_op()?);
+        if let Err(e) = self.db.write(ops).await {
+            self.outbox = before;
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    pub async fn meta(&self, key: &str) -> Result<Option<String>, String> {
+        self.db.get(META, key).await
+    }
+
+    pub async fn set_meta(&self, key: &str, value: &str) -> Result<(), String> {
+        self.db
+            .write(vec![Op::Put {
+                store: META,
+                key: key.into(),
+                json: value.into(),
+            }])
+            .await
+    }
+
+    pub async fn records(&self) -> Result<Vec<StoredRecord>, String> {
+        Ok(self
+            .db
+            .all(RECORDS)
+            .await?
+            .into_iter()
+            .filter_map(|t| serde_json::from_str(&t).ok())
+            .collect())
+    }
+
+    /// Stores records from a pull (newer versions only) and the cursor, in one transaction.
+    pub async fn save_pull(&self, records: Vec<StoredRecord>, cursor: &str) -> Result<(), String> {
+        let mut ops = Vec::new();
+        for r in records {
+            let key = format!("work_order:{}", r.order.id);
+            let newer = match self.db.get(RECORDS, &key).await? {
+                Some(t) => serde_json::from_str::<StoredRecord>(&t)
+                    .map_or(true, |old| r.version >= old.version),
+                None => true,
+            };
+            if newer {
+                ops.push(Op::Put {
+                    store: RECORDS,
+                    key,
+                    json: json(&r)?,
+                });
+            }
+        }
+        ops.push(Op::Put {
+            store: META,
+            key: "cursor".into(),
+            json: cursor.into(),
+        });
+        self.db.write(ops).await
+    }
+
+    /// Forgets records the server no longer sends in a snapshot (e.g. reassigned away).
+    pub async fn replace_all_records(
+        &self,
+        records: Vec<StoredRecord>,
+        cursor: &str,
+    ) -> Result<(), String> {
+        let keep: Vec<String> = records
+            .iter()
+            .map(|r| format!("work_order:{}", r.order.id))
+            .collect();
+        let mut ops: Vec<Op> = self
+            .records()
+            .await?
+            .into_iter()
+            .map(|r| format!("work_order:{}", r.order.id))
+            .filter(|k| !keep.contains(k))
+            .map(|key| Op::Delete {
+                store: RECORDS,
+                key,
+            })
+            .collect();
+        for r in records {
+            ops.push(Op::Put {
+                store: RECORDS,
+                key: format!("work_order:{}", r.order.id),
+                json: json(&r)?,
+            });
+        }
+        ops.push(Op::Put {
+            store: META,
+            key: "cursor".into(),
+            json: cursor.into(),
+        });
+        self.db.write(ops).await
+    }
+
+    pub async fn reference(&self) -> Result<Option<ReferenceData>, String> {
+        Ok(self
+            .db
+            .get(REFERENCE, "data")
+            .await?
+            .and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
+    pub async fn save_reference(&self, r: &ReferenceData, at: DateTime<Utc>) -> Result<(), String> {
+        self.db
+            .write(vec![
+                Op::Put {
+                    store: REFERENCE,
+                    key: "data".into(),
+                    json: json(r)?,
+                },
+                Op::Put {
+                    store: META,
+                    key: "reference_at".into(),
+                    json: at.to_rfc3339(),
+                },
+            ])
+            .await
+    }
+
+    /// Keeps a photo until it is uploaded; returns its content address.
+    pub async fn put_blob(&self, bytes: &[u8], content_type: &str) -> Result<BlobRef, String> {
+        use sha2::{Digest, Sha256};
+        let blob = BlobRef {
+            sha256: hex::encode(Sha256::digest(bytes)),
+            size: bytes.len() as u64,
+            content_type: content_type.into(),
+        };
+        let stored = StoredBlob {
+            blob: blob.clone(),
+            data_b64: B64.encode(bytes),
+            uploaded: false,
+        };
+        self.db
+            .write(vec![Op::Put {
+                store: BLOBS,
+                key: blob.sha256.clone(),
+                json: json(&stored)?,
+            }])
+            .await?;
+        Ok(blob)
+    }
+
+    pub async fn pending_blobs(&self) -> Result<Vec<StoredBlob>, String> {
+        Ok(self
+            .db
+            .all(BLOBS)
+            .await?
+            .into_iter()
+            .filter_map(|t| serde_json::from_str::<StoredBlob>(&t).ok())
+            .filter(|b| !b.uploaded)
+            .collect())
+    }
+
+    pub async fn blob_bytes(&self, sha: &str) -> Result<Option<(Vec<u8>, String)>, String> {
+        let Some(t) = self.db.get(BLOBS, sha).await? else {
+            return Ok(None);
+        };
+        let b: StoredBlob = serde_json::from_str(&t).map_err(|e| e.to_string())?;
+        let bytes = B64
+            .decode(b.data_b64.as_bytes())
+            .map_err(|e| e.to_string())?;
+        Ok(Some((bytes, b.blob.content_type)))
+    }
+
+    pub async fn mark_uploaded(&self, mut b: StoredBlob) -> Result<(), String> {
+        b.uploaded = true;
+        self.db
+            .write(vec![Op::Put {
+                store: BLOBS,
+                key: b.blob.sha256.clone(),
+                json: json(&b)?,
+            }])
+            .await
+    }
+
+    /// Work orders as the user should see them: the server's version with this device's
+    /// unsynced commands replayed on top. The flag says whether any are still unsynced.
+    pub fn view(
+        &self,
+        records: Vec<StoredRecord>,
+        apply: impl Fn(Option<&WorkOrder>, Uuid, &WorkOrderCommand, DateTime<Utc>) -> Option<WorkOrder>,
+    ) -> Vec<(WorkOrder, i64, bool)> {
+        let mut out: Vec<(WorkOrder, i64, bool)> = records
+            .into_iter()
+            .map(|r| (r.order, r.version, false))
+            .collect();
+        for e in &self.outbox.entries {
+            if matches!(
+                e.state,
+                EntryState::Applied { .. }
+                    | EntryState::Rejected { .. }
+                    | EntryState::Conflict { .. }
+            ) {
+                continue;
+            }
+            let Command::WorkOrder(cmd) = &e.mutation.command;
+            let id = e.mutation.entity_id;
+            let pos = out.iter().position(|(o, _, _)| o.id.0 == id);
+            let current = pos.map(|i| &out[i].0);
+            if let Some(next) = apply(current, id, cmd, e.mutation.occurred_at) {
+                match pos {
+                    Some(i) => {
+                        out[i].0 = next;
+                        out[i].2 = true;
+                    }
+                    None => out.push((next, 0, true)),
+                }
+            }
+        }
+        out
+    }
+}

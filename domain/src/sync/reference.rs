@@ -1,0 +1,111 @@
+//! `GET /api/sync/v1/reference`: the reference data a phone keeps offline (units to pick, the
+//! technicians to dispatch to, the repair catalogue), and the facts `apply` derives from it.
+
+use crate::ids::{CatalogueItemId, SiteId, StaffId, UnitId};
+use crate::people::Role;
+use crate::work_orders::{Facts, StaffFacts};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitRef {
+    pub id: UnitId,
+    pub site_id: SiteId,
+    /// `3栋2单元1502`
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRef {
+    pub id: StaffId,
+    pub display_name: String,
+    pub site_ids: Vec<SiteId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueRef {
+    pub id: CatalogueItemId,
+    pub site_id: SiteId,
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub std_minutes: Option<i32>,
+    pub price_fen: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferenceData {
+    pub units: Vec<UnitRef>,
+    pub technicians: Vec<StaffRef>,
+    pub catalogue: Vec<CatalogueRef>,
+}
+
+impl ReferenceData {
+    /// The facts a device needs to run `work_orders::apply` itself.
+    pub fn facts(&self) -> Facts {
+        Facts {
+            unit_sites: self.units.iter().map(|u| (u.id, u.site_id)).collect(),
+            staff: self
+                .technicians
+                .iter()
+                .map(|t| {
+                    (
+                        t.id,
+                        StaffFacts {
+                            role: Role::Tech,
+                            active: true,
+                            sites: t.site_ids.clone(),
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// Finds units by what staff type: `3-2-1502`, `3栋2单元1502`, or a room alone.
+    pub fn find_units(&self, query: &str) -> Vec<&UnitRef> {
+        let parts: Vec<&str> = query
+            .split(['-', '/', ' ', '栋', '单', '元', '号', '室'])
+            .filter(|p| !p.is_empty())
+            .collect();
+        if parts.is_empty() || parts.len() > 3 {
+            return Vec::new();
+        }
+        let label_of = |b: &str, e: &str, r: &str| format!("{b}栋{e}单元{r}");
+        self.units
+            .iter()
+            .filter(|u| match parts.as_slice() {
+                [room] => u.label.ends_with(&format!("单元{room}")),
+                [b, room] => u.label.starts_with(&format!("{b}栋")) && u.label.ends_with(&format!("单元{room}")),
+                [b, e, room] => u.label == label_of(b, e, room),
+                _ => false,
+            })
+            .take(20)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn finds_units_as_typed() {
+        let site = SiteId(Uuid::nil());
+        let unit = |label: &str| UnitRef {
+            id: UnitId(Uuid::nil()),
+            site_id: site,
+            label: label.into(),
+        };
+        let r = ReferenceData {
+            units: vec![unit("3栋2单元1502"), unit("3栋1单元1502"), unit("13栋2单元1502")],
+            ..ReferenceData::default()
+        };
+        assert_eq!(r.find_units("3-2-1502").len(), 1);
+        assert_eq!(r.find_units("3栋2单元1502").len(), 1);
+        assert_eq!(r.find_units("3-1502").len(), 2);
+        assert_eq!(r.find_units("1502").len(), 3);
+        assert!(r.find_units("").is_empty());
+        assert!(r.find_units("1-2-3-4").is_empty());
+    }
+}
