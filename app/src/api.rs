@@ -55,6 +55,19 @@ mod imp {
         answer(resp).await
     }
 
+    pub async fn post_json<T: DeserializeOwned>(
+        url: &str,
+        body: &serde_json::Value,
+    ) -> Result<T, ApiFailure> {
+        let resp = Request::post(url)
+            .json(body)
+            .map_err(|_| ApiFailure::Decode)?
+            .send()
+            .await
+            .map_err(|_| ApiFailure::Network)?;
+        answer(resp).await
+    }
+
     pub async fn login(req: &LoginRequest) -> Result<StaffProfile, ApiFailure> {
         let resp = Request::post("/api/v1/auth/login")
             .json(req)
@@ -85,6 +98,12 @@ mod imp {
     pub async fn get_json<T: DeserializeOwned>(_url: &str) -> Result<T, ApiFailure> {
         Err(ApiFailure::NotInBrowser)
     }
+    pub async fn post_json<T: DeserializeOwned>(
+        _url: &str,
+        _body: &serde_json::Value,
+    ) -> Result<T, ApiFailure> {
+        Err(ApiFailure::NotInBrowser)
+    }
     pub async fn login(_req: &LoginRequest) -> Result<StaffProfile, ApiFailure> {
         Err(ApiFailure::NotInBrowser)
     }
@@ -93,4 +112,4 @@ mod imp {
     }
 }
 
-pub use imp::{get_json, login, logout};
+pub use imp::{get_json, login, logout, post_json};

@@ -127,3 +127,33 @@ pub async fn compress_photo(file: web_sys::File) -> Result<(Vec<u8>, String), St
     let buf = JsFuture::from(blob.array_buffer()).await.map_err(err)?;
     Ok((js_sys::Uint8Array::new(&buf).to_vec(), "image/jpeg".into()))
 }
+
+/// Asks the service worker for a Background Sync wake-up (where the browser has it), so queued
+/// work goes out when the network returns even if the page is in the background.
+pub fn request_background_sync() {
+    let Some(w) = web_sys::window() else { return };
+    let ready = match w.navigator().service_worker().ready() {
+        Ok(p) => p,
+        Err(_) => return,
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let Ok(reg) = JsFuture::from(ready).await else {
+            return;
+        };
+        let Ok(sync) = js_sys::Reflect::get(&reg, &"sync".into()) else {
+            return;
+        };
+        if sync.is_undefined() {
+            return;
+        }
+        if let Ok(register) = js_sys::Reflect::get(&sync, &"register".into()) {
+            if let Ok(f) = register.dyn_into::<js_sys::Function>() {
+                if let Ok(p) = f.call1(&sync, &"outbox".into()) {
+                    if let Ok(p) = p.dyn_into::<js_sys::Promise>() {
+                        let _ = JsFuture::from(p).await;
+                    }
+                }
+            }
+        }
+    });
+}

@@ -59,6 +59,7 @@ pub fn Frame(profile: StaffProfile, children: Children) -> impl IntoView {
         .collect::<Vec<_>>()
         .join("、");
     let show_units = Area::ResidentDirectory.allows(role) && home != Area::ResidentDirectory.path();
+    let show_review = Area::EngBoard.allows(role);
     let online = RwSignal::new(true);
     #[cfg(feature = "hydrate")]
     {
@@ -100,6 +101,12 @@ pub fn Frame(profile: StaffProfile, children: Children) -> impl IntoView {
                     <a href="/units">
                         <span class="ico" aria-hidden="true">"⌕"</span>
                         <span>{move || i18n.t(Msg::NavUnits)}</span>
+                    </a>
+                </Show>
+                <Show when=move || show_review>
+                    <a href="/conflicts">
+                        <span class="ico" aria-hidden="true">"⚖"</span>
+                        <span>{move || i18n.t(Msg::ReviewLink)}</span>
                     </a>
                 </Show>
                 <a href="/me">

@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/units") view=pages::units::UnitsPage />
                 <Route path=path!("/outbox") view=pages::outbox::OutboxPage />
                 <Route path=path!("/repairs/new") view=pages::repairs::NewRepairPage />
+                <Route path=path!("/conflicts") view=pages::review::ReviewPage />
                 <Route path=path!("/tech") view=|| pages::home::role_home(Area::TechHome) />
                 <Route path=path!("/patrol") view=|| pages::home::role_home(Area::PatrolHome) />
                 <Route path=path!("/desk") view=|| pages::home::role_home(Area::DeskHome) />

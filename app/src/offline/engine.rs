@@ -476,6 +476,7 @@ impl Engine {
             .await
             .map_err(SubmitError::Storage)?;
         self.changed().await;
+        crate::browser::request_background_sync();
         self.clone().kick();
         Ok(())
     }

@@ -6,4 +6,5 @@ pub mod login;
 pub mod me;
 pub mod outbox;
 pub mod repairs;
+pub mod review;
 pub mod units;
