@@ -51,9 +51,10 @@ pub async fn upload(
     auth: Authenticated,
     Path(sha): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<BlobStatus>, SyncError> {
     check_sha(&sha)?;
+    let body = body.map_err(|_| SyncError::ChunkTooLarge(MAX_CHUNK_BYTES))?;
     let (start, end, total) = headers
         .get(header::CONTENT_RANGE)
         .and_then(|v| v.to_str().ok())

@@ -30,6 +30,8 @@ pub enum SyncError {
     BadCursor,
     #[error("{0}")]
     BadBlob(&'static str),
+    #[error("a chunk may hold at most {0} bytes")]
+    ChunkTooLarge(usize),
     #[error("upload out of order: the server has {received} bytes")]
     RangeMismatch { received: i64 },
     #[error("the uploaded bytes do not hash to the name")]
@@ -52,6 +54,7 @@ impl IntoResponse for SyncError {
             SyncError::DeviceOwner => (StatusCode::CONFLICT, "device_owner_mismatch"),
             SyncError::BadCursor => (StatusCode::BAD_REQUEST, "bad_cursor"),
             SyncError::BadBlob(_) => (StatusCode::BAD_REQUEST, "bad_blob_upload"),
+            SyncError::ChunkTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "chunk_too_large"),
             SyncError::RangeMismatch { received } => {
                 return (
                     StatusCode::CONFLICT,

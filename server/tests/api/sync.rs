@@ -518,6 +518,33 @@ async fn a_mutation_waits_for_its_photo_and_uploads_resume(pool: PgPool) {
         .unwrap();
     assert_eq!(r.status(), 422);
     assert_eq!(app.count("SELECT count(*) FROM blobs").await, 1);
+    // An oversized chunk is refused with a code, and a missing range too.
+    let big = vec![0u8; 700_000];
+    let r = desk
+        .client
+        .put(app.url(&format!("/api/sync/v1/blobs/{wrong}")))
+        .header(
+            "content-range",
+            format!("bytes 0-{}/{}", big.len() - 1, big.len()),
+        )
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["code"], "chunk_too_large");
+    let r = desk
+        .client
+        .put(app.url(&format!("/api/sync/v1/blobs/{wrong}")))
+        .body(vec![1u8])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["code"], "bad_blob_upload");
+    assert_eq!(app.count("SELECT count(*) FROM blobs").await, 1);
 }
 
 #[sqlx::test(migrations = "./migrations")]
