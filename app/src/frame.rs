@@ -61,9 +61,11 @@ pub fn Frame(profile: StaffProfile, children: Children) -> impl IntoView {
     let show_units = Area::ResidentDirectory.allows(role) && home != Area::ResidentDirectory.path();
     let show_review = Area::EngBoard.allows(role);
     let online = RwSignal::new(true);
+    // The server renders "online"; the real state is read after hydration (an Effect runs
+    // then), or the first client render would differ from the HTML and hydration would fail.
     #[cfg(feature = "hydrate")]
     {
-        online.set(crate::browser::is_online());
+        Effect::new(move |_| online.set(crate::browser::is_online()));
         let _ =
             leptos::prelude::window_event_listener(leptos::ev::online, move |_| online.set(true));
         let _ =
