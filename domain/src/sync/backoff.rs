@@ -6,7 +6,11 @@ pub fn retry_delay_ms(attempt: u32, unit: f64) -> u64 {
     const BASE_MS: u64 = 2_000;
     const CAP_MS: u64 = 300_000;
     let exp = BASE_MS.saturating_mul(1u64 << attempt.min(20)).min(CAP_MS);
-    let unit = if unit.is_finite() { unit.clamp(0.0, 1.0) } else { 0.5 };
+    let unit = if unit.is_finite() {
+        unit.clamp(0.0, 1.0)
+    } else {
+        0.5
+    };
     // Between half and all of the exponential step: never zero, never more than the cap.
     (exp as f64 * (0.5 + unit / 2.0)) as u64
 }

@@ -29,10 +29,22 @@ mod tests {
 
     #[test]
     fn three_way_cases() {
-        assert_eq!(merge_text("a", "a", "b"), TextMerge::Take, "only I changed it");
-        assert_eq!(merge_text("a", "c", "a"), TextMerge::Keep, "only they changed it");
+        assert_eq!(
+            merge_text("a", "a", "b"),
+            TextMerge::Take,
+            "only I changed it"
+        );
+        assert_eq!(
+            merge_text("a", "c", "a"),
+            TextMerge::Keep,
+            "only they changed it"
+        );
         assert_eq!(merge_text("a", "b", "b"), TextMerge::Keep, "same change");
         assert_eq!(merge_text("a", "a", "a"), TextMerge::Keep, "no change");
-        assert_eq!(merge_text("a", "b", "c"), TextMerge::Conflict, "both changed it");
+        assert_eq!(
+            merge_text("a", "b", "c"),
+            TextMerge::Conflict,
+            "both changed it"
+        );
     }
 }

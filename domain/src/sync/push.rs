@@ -2,9 +2,7 @@
 //! waiting for blobs, and recording each result exactly once. The server wraps it in one
 //! database transaction; the property tests (`tests/sync_props.rs`) drive it with faults.
 
-use super::wire::{
-    DeferReason, Mutation, MutationResult, Outcome, RejectCode, MAX_MUTATION_BYTES,
-};
+use super::wire::{DeferReason, Mutation, MutationResult, Outcome, RejectCode, MAX_MUTATION_BYTES};
 use crate::ids::{DeviceId, MutationId};
 use std::collections::HashMap;
 
@@ -53,10 +51,13 @@ pub fn parse_incoming(raw: &serde_json::Value) -> Incoming {
         .and_then(|s| MutationId::parse(s).ok());
     let seq = raw.get("seq").and_then(|v| v.as_u64());
     match serde_json::from_value::<Mutation>(raw.clone()) {
+        // The fingerprint is of the typed form (frozen by the golden tests), so the same
+        // mutation written with other key order or spacing is still recognised as a replay.
         Ok(mutation) => Incoming::Parsed {
+            fingerprint: serde_json::to_string(&mutation)
+                .map_or_else(|_| fingerprint(&text), |t| fingerprint(&t)),
             mutation,
             bytes: text.len(),
-            fingerprint: fingerprint(&text),
         },
         Err(e) => Incoming::Malformed {
             mutation_id,
@@ -91,8 +92,9 @@ fn rejected(code: RejectCode, message: impl Into<String>) -> Outcome {
 /// - `stored`: results already recorded for ids in this request (replays get them back).
 /// - `missing_blobs`: the blobs a mutation names that are not uploaded yet.
 /// - `apply`: runs the domain transition on the caller's working state and answers
-///   `Applied`, `Rejected` or `Conflict`; it is called at most once per new mutation, in order,
-///   and only for mutations that will be recorded.
+///   `Applied`, `Rejected` or `Conflict`; it is called at most once per new mutation, in order.
+///   A passing answer (`Rejected{Internal}`) is not recorded: the caller must not keep what
+///   `apply` did for it, and `apply` runs again on a later push.
 ///
 /// Rules: a replayed id answers its stored result; a new mutation must have `seq` above the
 /// ledger's; a mutation waiting for a blob stops the batch there (later ones are deferred too,
@@ -149,7 +151,10 @@ pub fn process_push(
             let outcome = if prev.fingerprint == fp && prev.device_id == mutation.device_id {
                 prev.outcome.clone()
             } else {
-                rejected(RejectCode::MutationIdReused, "this mutation id was used for other content")
+                rejected(
+                    RejectCode::MutationIdReused,
+                    "this mutation id was used for other content",
+                )
             };
             out.results.push(result(outcome));
             continue;

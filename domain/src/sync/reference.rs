@@ -75,7 +75,10 @@ impl ReferenceData {
             .iter()
             .filter(|u| match parts.as_slice() {
                 [room] => u.label.ends_with(&format!("单元{room}")),
-                [b, room] => u.label.starts_with(&format!("{b}栋")) && u.label.ends_with(&format!("单元{room}")),
+                [b, room] => {
+                    u.label.starts_with(&format!("{b}栋"))
+                        && u.label.ends_with(&format!("单元{room}"))
+                }
                 [b, e, room] => u.label == label_of(b, e, room),
                 _ => false,
             })
@@ -98,7 +101,11 @@ mod tests {
             label: label.into(),
         };
         let r = ReferenceData {
-            units: vec![unit("3栋2单元1502"), unit("3栋1单元1502"), unit("13栋2单元1502")],
+            units: vec![
+                unit("3栋2单元1502"),
+                unit("3栋1单元1502"),
+                unit("13栋2单元1502"),
+            ],
             ..ReferenceData::default()
         };
         assert_eq!(r.find_units("3-2-1502").len(), 1);

@@ -258,7 +258,6 @@ impl BlobRef {
 
 pub fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }

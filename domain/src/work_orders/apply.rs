@@ -65,7 +65,12 @@ fn invalid(field: &'static str, reason: &'static str) -> WorkOrderError {
     WorkOrderError::InvalidInput { field, reason }
 }
 
-fn text(field: &'static str, s: &str, max: usize, required: bool) -> Result<String, WorkOrderError> {
+fn text(
+    field: &'static str,
+    s: &str,
+    max: usize,
+    required: bool,
+) -> Result<String, WorkOrderError> {
     let t = s.trim();
     if required && t.is_empty() {
         return Err(invalid(field, "required"));
@@ -112,9 +117,10 @@ pub fn apply(
                     action: "assign",
                 });
             }
-            let ok = facts.staff.get(technician).is_some_and(|s| {
-                s.active && s.role == Tech && s.sites.contains(&wo.site_id)
-            });
+            let ok = facts
+                .staff
+                .get(technician)
+                .is_some_and(|s| s.active && s.role == Tech && s.sites.contains(&wo.site_id));
             if !ok {
                 return Err(WorkOrderError::UnknownStaff);
             }
@@ -168,7 +174,13 @@ pub fn apply(
                 TextField::Content => ("content", MAX_CONTENT_CHARS, &mut next.content),
                 TextField::Location => ("location", MAX_SHORT_TEXT_CHARS, &mut next.location),
             };
-            let value = text(name, value, max, *field == TextField::Content)?;
+            // A common-area order must keep saying where it is.
+            let value = text(
+                name,
+                value,
+                max,
+                *field == TextField::Content || wo.common_area,
+            )?;
             match merge_text(base, slot, &value) {
                 TextMerge::Take => *slot = value,
                 TextMerge::Keep => {}
@@ -209,8 +221,18 @@ fn create(
         (Some(_), true) => return Err(invalid("unit_id", "a common-area job has no unit")),
         (None, false) => return Err(invalid("unit_id", "required for an in-home job")),
     }
-    let location = text("location", &new.location, MAX_SHORT_TEXT_CHARS, new.common_area)?;
-    let reporter_name = text("reporter_name", &new.reporter_name, MAX_SHORT_TEXT_CHARS, true)?;
+    let location = text(
+        "location",
+        &new.location,
+        MAX_SHORT_TEXT_CHARS,
+        new.common_area,
+    )?;
+    let reporter_name = text(
+        "reporter_name",
+        &new.reporter_name,
+        MAX_SHORT_TEXT_CHARS,
+        true,
+    )?;
     let reporter_phone = PhoneNumber::parse(&new.reporter_phone)
         .map_err(|_| invalid("reporter_phone", "not a phone number"))?;
     let content = text("content", &new.content, MAX_CONTENT_CHARS, true)?;
@@ -249,4 +271,3 @@ fn create(
         }],
     })
 }
-

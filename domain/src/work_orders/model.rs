@@ -102,11 +102,15 @@ pub struct NewRepairRequest {
 pub enum WorkOrderCommand {
     Create(NewRepairRequest),
     /// 派工 (also reassignment) by the engineering manager.
-    Assign { technician: StaffId },
+    Assign {
+        technician: StaffId,
+    },
     /// 接单 by the assigned technician.
     Accept,
     /// The technician hands the job back to dispatch.
-    Decline { reason: String },
+    Decline {
+        reason: String,
+    },
     /// 到场: the device's time of arrival is the mutation's `occurred_at`.
     Arrive,
     /// A text correction, merged against the value the device saw.
