@@ -4,6 +4,7 @@
 
 mod apply;
 mod model;
+pub mod sla;
 
 pub use apply::{apply, Actor, Facts, StaffFacts, WorkOrderError};
 pub use model::*;

@@ -12,29 +12,16 @@ use crate::work_orders::repo::{self as wo_repo, Stored};
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use domain::ids::{SiteId, WorkOrderId};
 use domain::sync::push::{parse_incoming, process_push, Incoming};
 use domain::sync::wire::{
     Command, ConflictCode, Mutation, Outcome, PushRequest, PushResponse, RejectCode, MAX_BATCH,
     PROTOCOL_VERSION,
 };
-use domain::work_orders::{self, Actor, WorkOrderCommand, WorkOrderError};
+use domain::work_orders::{self, sla, Actor, WorkOrderCommand, WorkOrderError};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
-
-/// A clock further off than this is flagged in the log (SLA clocks use the corrected time).
-const SKEW_WARN_MS: i64 = 5 * 60 * 1000;
-
-/// The trusted time of an act: the device's time corrected by its learned offset, never later
-/// than the moment the server received it.
-pub fn trusted_time(
-    occurred_at: DateTime<Utc>,
-    offset_ms: i64,
-    received_at: DateTime<Utc>,
-) -> DateTime<Utc> {
-    (occurred_at + Duration::milliseconds(offset_ms)).min(received_at)
-}
 
 fn reject_code(e: &WorkOrderError) -> RejectCode {
     match e {
@@ -76,7 +63,7 @@ pub async fn push(
     let profile = auth.profile().clone();
     let received_at = Utc::now();
     let offset_ms = (received_at - req.sent_at).num_milliseconds();
-    if offset_ms.abs() > SKEW_WARN_MS {
+    if offset_ms.abs() > sla::SKEW_FLAG_MS {
         tracing::warn!(device = %req.device_id, offset_ms, "device clock skew");
     }
     let actor = Actor {
@@ -147,7 +134,7 @@ pub async fn push(
         },
         |m| {
             let Command::WorkOrder(cmd) = &m.command;
-            let at = trusted_time(m.occurred_at, offset_ms, received_at);
+            let at = sla::trusted(m.occurred_at, offset_ms, received_at);
             let current = working.get(&m.entity_id);
             let stale = m.base_version.is_some() && m.base_version != current.map(|s| s.version);
             match work_orders::apply(

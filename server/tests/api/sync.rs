@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::helpers::{spawn_app, TestApp};
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
@@ -627,22 +627,4 @@ async fn pull_is_scoped_by_site_and_role_and_resumes_from_its_cursor(pool: PgPoo
         .unwrap();
     assert_eq!(reference["units"].as_array().unwrap().len(), 648);
     assert_eq!(reference["catalogue"].as_array().unwrap().len(), 43);
-}
-
-#[test]
-fn trusted_time_corrects_skew_and_never_runs_ahead() {
-    use server::sync::push::trusted_time;
-    let received = Utc::now();
-    let device = received - Duration::minutes(10);
-    // The device clock is 10 minutes slow: +10 min offset.
-    assert_eq!(trusted_time(device, 600_000, received), received);
-    assert_eq!(
-        trusted_time(device - Duration::minutes(5), 600_000, received),
-        received - Duration::minutes(5)
-    );
-    // A fast device clock cannot put an act after its arrival.
-    assert_eq!(
-        trusted_time(received + Duration::hours(1), 0, received),
-        received
-    );
 }
