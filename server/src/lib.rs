@@ -57,6 +57,9 @@ pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
 const API_BODY_LIMIT: usize = 64 * 1024;
 /// A full batch of mutations with room to spare (each mutation is capped separately).
 const PUSH_BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// Pushes applied at once per server; the rest wait their turn. Leaves pool connections for
+/// sign-in, pages and pulls.
+const PUSH_CONCURRENCY: usize = 8;
 
 async fn api_not_found() -> Response {
     http::error_response(StatusCode::NOT_FOUND, "not_found", "no such API")
@@ -94,7 +97,13 @@ pub fn router(state: AppState) -> Router {
     let api = api
         .route(
             "/api/sync/v1/push",
-            post(sync::push::push).layer(DefaultBodyLimit::max(PUSH_BODY_LIMIT)),
+            post(sync::push::push).layer(
+                tower::ServiceBuilder::new()
+                    .layer(DefaultBodyLimit::max(PUSH_BODY_LIMIT))
+                    // Admission control: in a reconnect storm pushes queue here, in order,
+                    // instead of all waiting on the pool and timing out.
+                    .layer(tower::limit::ConcurrencyLimitLayer::new(PUSH_CONCURRENCY)),
+            ),
         )
         .route(
             "/api/sync/v1/blobs/{sha256}",

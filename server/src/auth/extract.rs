@@ -47,6 +47,15 @@ pub async fn resolve_session(
     let hash = token::token_hash(&tok);
     let now = Utc::now();
     let mut renew_cookie = None;
+    // A database that cannot answer is not a signed-out user: say "try again", never 401, or a
+    // phone would think its sign-in expired.
+    let unavailable = || {
+        crate::http::error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "retry_later",
+            "try again shortly",
+        )
+    };
     match state.pool.acquire().await {
         Ok(mut conn) => match repo::live_session(&mut conn, &hash, now).await {
             Ok(Some(live)) => {
@@ -64,9 +73,15 @@ pub async fn resolve_session(
                 });
             }
             Ok(None) => {}
-            Err(e) => tracing::error!(error = %e, "session lookup failed"),
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                return unavailable();
+            }
         },
-        Err(e) => tracing::error!(error = %e, "no database connection for session lookup"),
+        Err(e) => {
+            tracing::error!(error = %e, "no database connection for session lookup");
+            return unavailable();
+        }
     }
     let secure = wants_secure(&state, req.headers());
     let mut resp = next.run(req).await;

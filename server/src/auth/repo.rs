@@ -117,29 +117,58 @@ pub struct LiveSession {
 #[derive(sqlx::FromRow)]
 struct SessionRow {
     staff_id: Uuid,
+    username: String,
+    display_name: String,
+    role: String,
     renewed_at: DateTime<Utc>,
+    site_ids: Vec<Uuid>,
+    site_codes: Vec<String>,
+    site_names: Vec<String>,
 }
 
+/// The session and its staff member's profile in one round trip (it runs on every request).
 pub async fn live_session(
     conn: &mut PgConnection,
     token_sha256: &[u8],
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<LiveSession>> {
     let row: Option<SessionRow> = sqlx::query_as(
-        "SELECT s.staff_id, s.renewed_at FROM sessions s JOIN staff st ON st.id = s.staff_id
-         WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND st.active",
+        "SELECT st.id AS staff_id, st.username, st.display_name, st.role, s.renewed_at,
+                COALESCE(array_agg(si.id ORDER BY si.code) FILTER (WHERE si.id IS NOT NULL), '{}') AS site_ids,
+                COALESCE(array_agg(si.code ORDER BY si.code) FILTER (WHERE si.id IS NOT NULL), '{}') AS site_codes,
+                COALESCE(array_agg(si.name ORDER BY si.code) FILTER (WHERE si.id IS NOT NULL), '{}') AS site_names
+         FROM sessions s
+         JOIN staff st ON st.id = s.staff_id
+         LEFT JOIN staff_sites ss ON ss.staff_id = st.id
+         LEFT JOIN sites si ON si.id = ss.site_id
+         WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND st.active
+         GROUP BY st.id, s.renewed_at",
     )
     .bind(token_sha256)
     .bind(now)
-    .fetch_optional(&mut *conn)
+    .fetch_optional(conn)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let Some(profile) = staff_profile(conn, StaffId(row.staff_id)).await? else {
-        return Ok(None);
-    };
+    let Some(r) = row else { return Ok(None) };
+    let role = Role::parse(&r.role).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
     Ok(Some(LiveSession {
-        profile,
-        renewed_at: row.renewed_at,
+        profile: StaffProfile {
+            staff_id: StaffId(r.staff_id),
+            username: r.username,
+            display_name: r.display_name,
+            role,
+            sites: r
+                .site_ids
+                .into_iter()
+                .zip(r.site_codes)
+                .zip(r.site_names)
+                .map(|((id, code), name)| SiteRef {
+                    id: SiteId(id),
+                    code,
+                    name,
+                })
+                .collect(),
+        },
+        renewed_at: r.renewed_at,
     }))
 }
 

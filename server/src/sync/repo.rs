@@ -18,17 +18,15 @@ pub async fn lock_device(
     device: DeviceId,
     staff: StaffId,
 ) -> sqlx::Result<(DeviceLedger, StaffId)> {
-    sqlx::query(
-        "INSERT INTO sync_devices (device_id, staff_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    // One statement: creates the row for a new device, and locks it either way (ON CONFLICT
+    // DO UPDATE takes the row lock), so pushes of one device run one after another.
+    let (last_seq, owner): (i64, Uuid) = sqlx::query_as(
+        "INSERT INTO sync_devices (device_id, staff_id) VALUES ($1, $2)
+         ON CONFLICT (device_id) DO UPDATE SET device_id = EXCLUDED.device_id
+         RETURNING last_seq, staff_id",
     )
     .bind(device.0)
     .bind(staff.0)
-    .execute(&mut *conn)
-    .await?;
-    let (last_seq, owner): (i64, Uuid) = sqlx::query_as(
-        "SELECT last_seq, staff_id FROM sync_devices WHERE device_id = $1 FOR UPDATE",
-    )
-    .bind(device.0)
     .fetch_one(&mut *conn)
     .await?;
     Ok((

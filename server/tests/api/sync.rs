@@ -61,6 +61,22 @@ impl Device {
         self.push(app, &[m]).await
     }
 
+    /// Pulls from `cursor` until at least `want` changes have come. The feed only shows
+    /// transactions older than every running one in the cluster (parallel tests run their own
+    /// transactions), so a change can take a moment to appear; it never goes missing.
+    async fn pull_until(&self, app: &TestApp, cursor: &str, want: usize) -> Value {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let p = self.pull(app, Some(cursor)).await;
+            if p["changes"].as_array().unwrap().len() >= want
+                || std::time::Instant::now() > deadline
+            {
+                return p;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
     async fn pull(&self, app: &TestApp, cursor: Option<&str>) -> Value {
         let url = match cursor {
             Some(c) => app.url(&format!("/api/sync/v1/pull?cursor={c}")),
@@ -356,7 +372,7 @@ async fn a_race_is_won_by_the_first_and_the_loser_sees_a_conflict(pool: PgPool) 
     assert_eq!(o["server_version"], 3);
     assert_eq!(o["current"]["assignee"], json!(t2));
     // Tech 1 still receives the change that took the job away; a fresh snapshot omits it.
-    let p = tech1.pull(&app, Some(&cursor)).await;
+    let p = tech1.pull_until(&app, &cursor, 1).await;
     assert_eq!(p["changes"][0]["record"]["record"]["assignee"], json!(t2));
     let fresh = tech1.pull(&app, None).await;
     assert_eq!(
@@ -570,7 +586,7 @@ async fn pull_is_scoped_by_site_and_role_and_resumes_from_its_cursor(pool: PgPoo
     )
     .await;
 
-    let feed = desk.pull(&app, Some(&cursor)).await;
+    let feed = desk.pull_until(&app, &cursor, 2).await;
     assert_eq!(
         feed["changes"].as_array().unwrap().len(),
         2,
@@ -586,7 +602,7 @@ async fn pull_is_scoped_by_site_and_role_and_resumes_from_its_cursor(pool: PgPoo
         0
     );
 
-    let mine = tech1.pull(&app, Some(&cursor)).await;
+    let mine = tech1.pull_until(&app, &cursor, 1).await;
     let ids: Vec<&str> = mine["changes"]
         .as_array()
         .unwrap()
