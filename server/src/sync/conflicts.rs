@@ -121,7 +121,7 @@ pub async fn resolve(
     }
     let now = Utc::now();
     if keep_device {
-        let mut stored = wo_repo::load_for_update(&mut tx, &[entity])
+        let mut stored = wo_repo::load(&mut tx, &[entity], true)
             .await?
             .pop()
             .ok_or(SyncError::NotFound)?;

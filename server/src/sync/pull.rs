@@ -69,7 +69,7 @@ pub async fn pull(
             feed(&mut tx, c, &sites, me, all, limit).await?
         }
     };
-    let orders = wo_repo::load(&mut tx, &ids).await?;
+    let orders = wo_repo::load(&mut tx, &ids, false).await?;
     sqlx::query("UPDATE sync_devices SET last_pull_at = now() WHERE staff_id = $1")
         .bind(me)
         .execute(&mut *tx)

@@ -100,7 +100,7 @@ pub async fn push(
         return Err(SyncError::DeviceOwner);
     }
     let stored = repo::recorded(&mut tx, &ids).await?;
-    let mut working: HashMap<Uuid, Stored> = wo_repo::load_for_update(&mut tx, &entity_ids)
+    let mut working: HashMap<Uuid, Stored> = wo_repo::load(&mut tx, &entity_ids, true)
         .await?
         .into_iter()
         .map(|s| (s.order.id.0, s))

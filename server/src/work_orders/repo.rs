@@ -20,28 +20,14 @@ struct Row {
     doc: Json<WorkOrder>,
 }
 
-/// Loads and locks the orders with these ids.
-pub async fn load_for_update(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<Vec<Stored>> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT version, doc FROM work_orders WHERE id = ANY($1) ORDER BY id FOR UPDATE",
-    )
-    .bind(ids)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Stored {
-            order: r.doc.0,
-            version: r.version,
-        })
-        .collect())
-}
-
-pub async fn load(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<Vec<Stored>> {
-    let rows: Vec<Row> = sqlx::query_as("SELECT version, doc FROM work_orders WHERE id = ANY($1)")
-        .bind(ids)
-        .fetch_all(conn)
-        .await?;
+/// Loads the orders with these ids; with `lock`, also locks them until the transaction ends.
+pub async fn load(conn: &mut PgConnection, ids: &[Uuid], lock: bool) -> sqlx::Result<Vec<Stored>> {
+    let sql = if lock {
+        "SELECT version, doc FROM work_orders WHERE id = ANY($1) ORDER BY id FOR UPDATE"
+    } else {
+        "SELECT version, doc FROM work_orders WHERE id = ANY($1)"
+    };
+    let rows: Vec<Row> = sqlx::query_as(sql).bind(ids).fetch_all(conn).await?;
     Ok(rows
         .into_iter()
         .map(|r| Stored {
