@@ -37,7 +37,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             database_url: String::new(),
-            max_db_connections: 16,
+            max_db_connections: 32,
             load_demo: false,
             cookie_secure: CookieSecure::Auto,
             trust_proxy: false,

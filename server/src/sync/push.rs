@@ -227,7 +227,13 @@ pub async fn push(
     }
     for ((site, period), ids) in by_period {
         let count = i32::try_from(ids.len()).unwrap_or(i32::MAX);
-        let first = wo_repo::reserve_serials(&mut tx, site, "BX", &period, count).await?;
+        // Reserved in its own short transaction on another connection: the counter row is hot
+        // (every create of the site in the month) and must not stay locked until this push
+        // commits, or all pushes queue behind it. A push that then rolls back leaves a gap in
+        // the ticket numbers, never a duplicate.
+        let mut counter_conn = state.pool.acquire().await?;
+        let first = wo_repo::reserve_serials(&mut counter_conn, site, "BX", &period, count).await?;
+        drop(counter_conn);
         for (i, id) in ids.iter().enumerate() {
             if let Some(s) = working.get_mut(id) {
                 s.order.number = Some(wo_repo::serial("BX", &period, first + i as i32));
