@@ -143,6 +143,13 @@ impl Config {
         if cfg.database_url.is_empty() {
             return Err(ConfigError::NoDatabase);
         }
+        // A push may hold two connections; fewer than four would leave nothing for the rest.
+        if cfg.max_db_connections < 4 {
+            return Err(ConfigError::Env {
+                var: "APP_MAX_DB_CONNECTIONS".into(),
+                value: format!("{} (at least 4)", cfg.max_db_connections),
+            });
+        }
         Ok(cfg)
     }
 }
@@ -183,6 +190,10 @@ mod tests {
         let env: HashMap<&str, &str> = [("DATABASE_URL", "x"), ("APP_LOAD_DEMO", "maybe")].into();
         let err = Config::load(|k| env.get(k).map(|v| v.to_string())).expect_err("bad");
         assert!(err.to_string().contains("APP_LOAD_DEMO"));
+        let tiny: HashMap<&str, &str> =
+            [("DATABASE_URL", "x"), ("APP_MAX_DB_CONNECTIONS", "2")].into();
+        let err = Config::load(|k| tiny.get(k).map(|v| v.to_string())).expect_err("too small");
+        assert!(err.to_string().contains("APP_MAX_DB_CONNECTIONS"));
         assert!(matches!(
             Config::load(|_| None),
             Err(ConfigError::NoDatabase)

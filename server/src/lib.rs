@@ -57,9 +57,12 @@ pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
 const API_BODY_LIMIT: usize = 64 * 1024;
 /// A full batch of mutations with room to spare (each mutation is capped separately).
 const PUSH_BODY_LIMIT: usize = 2 * 1024 * 1024;
-/// Pushes applied at once per server; the rest wait their turn. Leaves pool connections for
-/// sign-in, pages and pulls.
-const PUSH_CONCURRENCY: usize = 8;
+/// Pushes applied at once per server; the rest wait their turn. A push holds two pool
+/// connections at most (its transaction and, briefly, the serial counter), so a quarter of the
+/// pool keeps half of it for sign-in, pages and pulls and can never exhaust it.
+fn push_concurrency(pool_size: u32) -> usize {
+    (pool_size as usize / 4).max(1)
+}
 
 async fn api_not_found() -> Response {
     http::error_response(StatusCode::NOT_FOUND, "not_found", "no such API")
@@ -102,7 +105,9 @@ pub fn router(state: AppState) -> Router {
                     .layer(DefaultBodyLimit::max(PUSH_BODY_LIMIT))
                     // Admission control: in a reconnect storm pushes queue here, in order,
                     // instead of all waiting on the pool and timing out.
-                    .layer(tower::limit::ConcurrencyLimitLayer::new(PUSH_CONCURRENCY)),
+                    .layer(tower::limit::ConcurrencyLimitLayer::new(push_concurrency(
+                        state.config.max_db_connections,
+                    ))),
             ),
         )
         .route(
