@@ -119,6 +119,57 @@ pub struct SiteSummary {
     pub visit_quota: VisitQuota,
 }
 
+/// What staff type to find a unit: `3-2-1502`, `3栋2单元1502`, `3/2/1502`, `3-1502` or `1502`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitQuery {
+    pub building: Option<String>,
+    pub entrance: Option<String>,
+    pub room: String,
+}
+
+impl UnitQuery {
+    /// `None` for anything that is not one to three short alphanumeric parts.
+    pub fn parse(q: &str) -> Option<UnitQuery> {
+        let parts: Vec<&str> = q
+            .split(['-', '/', ' ', '栋', '单', '元', '号', '室'])
+            .filter(|p| !p.is_empty())
+            .collect();
+        let ok = |s: &&str| s.len() <= 16 && s.chars().all(|c| c.is_ascii_alphanumeric());
+        if !parts.iter().all(ok) {
+            return None;
+        }
+        let s = |x: &str| x.to_owned();
+        match parts.as_slice() {
+            [room] => Some(UnitQuery {
+                building: None,
+                entrance: None,
+                room: s(room),
+            }),
+            [b, room] => Some(UnitQuery {
+                building: Some(s(b)),
+                entrance: None,
+                room: s(room),
+            }),
+            [b, e, room] => Some(UnitQuery {
+                building: Some(s(b)),
+                entrance: Some(s(e)),
+                room: s(room),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Whether a unit's label (`3栋2单元1502`) matches.
+    pub fn matches_label(&self, label: &str) -> bool {
+        let tail = format!("单元{}", self.room);
+        match (&self.building, &self.entrance) {
+            (None, _) => label.ends_with(&tail),
+            (Some(b), None) => label.starts_with(&format!("{b}栋")) && label.ends_with(&tail),
+            (Some(b), Some(e)) => label == unit_label(b, e, &self.room),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +182,29 @@ mod tests {
         assert!(!Occupancy::Vacant.is_occupied());
         assert!(Occupancy::Business.is_occupied());
         assert_eq!(unit_label("3", "2", "1502"), "3栋2单元1502");
+    }
+
+    #[test]
+    fn unit_queries_as_staff_type_them() {
+        let q = |b: Option<&str>, e: Option<&str>, r: &str| {
+            Some(UnitQuery {
+                building: b.map(str::to_owned),
+                entrance: e.map(str::to_owned),
+                room: r.into(),
+            })
+        };
+        assert_eq!(
+            UnitQuery::parse("3-2-1502"),
+            q(Some("3"), Some("2"), "1502")
+        );
+        assert_eq!(
+            UnitQuery::parse("3栋2单元1502"),
+            q(Some("3"), Some("2"), "1502")
+        );
+        assert_eq!(UnitQuery::parse("3-1502"), q(Some("3"), None, "1502"));
+        assert_eq!(UnitQuery::parse("1502"), q(None, None, "1502"));
+        assert_eq!(UnitQuery::parse(""), None);
+        assert_eq!(UnitQuery::parse("1-2-3-4"), None);
+        assert_eq!(UnitQuery::parse("'; drop"), None);
     }
 }

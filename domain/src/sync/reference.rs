@@ -3,6 +3,7 @@
 
 use crate::ids::{CatalogueItemId, SiteId, StaffId, UnitId};
 use crate::people::Role;
+use crate::reference::UnitQuery;
 use crate::work_orders::{Facts, StaffFacts};
 use serde::{Deserialize, Serialize};
 
@@ -61,27 +62,14 @@ impl ReferenceData {
         }
     }
 
-    /// Finds units by what staff type: `3-2-1502`, `3栋2单元1502`, or a room alone.
+    /// Finds units by what staff type ([`UnitQuery`]), at most 20.
     pub fn find_units(&self, query: &str) -> Vec<&UnitRef> {
-        let parts: Vec<&str> = query
-            .split(['-', '/', ' ', '栋', '单', '元', '号', '室'])
-            .filter(|p| !p.is_empty())
-            .collect();
-        if parts.is_empty() || parts.len() > 3 {
+        let Some(q) = UnitQuery::parse(query) else {
             return Vec::new();
-        }
-        let label_of = |b: &str, e: &str, r: &str| format!("{b}栋{e}单元{r}");
+        };
         self.units
             .iter()
-            .filter(|u| match parts.as_slice() {
-                [room] => u.label.ends_with(&format!("单元{room}")),
-                [b, room] => {
-                    u.label.starts_with(&format!("{b}栋"))
-                        && u.label.ends_with(&format!("单元{room}"))
-                }
-                [b, e, room] => u.label == label_of(b, e, room),
-                _ => false,
-            })
+            .filter(|u| q.matches_label(&u.label))
             .take(20)
             .collect()
     }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::access::Area;
 use domain::ids::SiteId;
-use domain::reference::{SiteSummary, UnitCard};
+use domain::reference::{SiteSummary, UnitCard, UnitQuery};
 use domain::visits::quota::monthly_visit_quota;
 use serde::Deserialize;
 
@@ -87,64 +87,30 @@ pub async fn site_summary(
 }
 
 #[derive(Deserialize)]
-pub struct UnitQuery {
+pub struct UnitSearch {
     q: String,
-}
-
-/// Splits `3-2-1502`, `3栋2单元1502`, `3/2/1502` or `1502` into building, entrance, room.
-pub fn parse_unit_query(q: &str) -> Option<(Option<String>, Option<String>, String)> {
-    let parts: Vec<&str> = q
-        .split(['-', '/', ' ', '栋', '单', '元', '号', '室'])
-        .filter(|p| !p.is_empty())
-        .collect();
-    let ok =
-        |s: &str| !s.is_empty() && s.len() <= 16 && s.chars().all(|c| c.is_ascii_alphanumeric());
-    match parts.as_slice() {
-        [room] if ok(room) => Some((None, None, (*room).to_owned())),
-        [b, room] if ok(b) && ok(room) => Some((Some((*b).to_owned()), None, (*room).to_owned())),
-        [b, e, room] if ok(b) && ok(e) && ok(room) => Some((
-            Some((*b).to_owned()),
-            Some((*e).to_owned()),
-            (*room).to_owned(),
-        )),
-        _ => None,
-    }
 }
 
 pub async fn search_units(
     State(state): State<AppState>,
     auth: Authenticated,
     Path(site): Path<String>,
-    Query(UnitQuery { q }): Query<UnitQuery>,
+    Query(UnitSearch { q }): Query<UnitSearch>,
 ) -> Result<Json<Vec<UnitCard>>, ReferenceError> {
     auth.require(Area::ResidentDirectory)?;
     let site = parse_site(&site)?;
     auth.require_site(site)?;
-    let (b, e, room) = parse_unit_query(&q).ok_or(ReferenceError::BadQuery)?;
+    let q = UnitQuery::parse(&q).ok_or(ReferenceError::BadQuery)?;
     let mut conn = state.pool.acquire().await?;
     Ok(Json(
-        repo::search_units(&mut conn, site, b.as_deref(), e.as_deref(), &room, 20).await?,
+        repo::search_units(
+            &mut conn,
+            site,
+            q.building.as_deref(),
+            q.entrance.as_deref(),
+            &q.room,
+            20,
+        )
+        .await?,
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_unit_query;
-
-    #[test]
-    fn unit_queries_as_staff_type_them() {
-        let s = |x: &str| Some(x.to_owned());
-        assert_eq!(
-            parse_unit_query("3-2-1502"),
-            Some((s("3"), s("2"), "1502".into()))
-        );
-        assert_eq!(
-            parse_unit_query("3栋2单元1502"),
-            Some((s("3"), s("2"), "1502".into()))
-        );
-        assert_eq!(parse_unit_query("1502"), Some((None, None, "1502".into())));
-        assert_eq!(parse_unit_query(""), None);
-        assert_eq!(parse_unit_query("1-2-3-4"), None);
-        assert_eq!(parse_unit_query("'; drop"), None);
-    }
 }
