@@ -1,4 +1,4 @@
-//! Turns `locales/zh-CN.txt` and `locales/en.txt` (`key = text` lines) into a `Msg` enum with
+//! Turns `locales/zh-CN/*.txt` and `locales/en/*.txt` (`key = text` lines, one file per area) into a `Msg` enum with
 //! one variant per key, so a missing or misspelled key is a compile error, and a key missing
 //! from one language fails the build.
 
@@ -6,10 +6,24 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
 
-fn read(path: &Path) -> BTreeMap<String, String> {
+/// Reads every `*.txt` of a language's folder into one map; a key defined twice fails.
+fn read_lang(dir: &Path) -> BTreeMap<String, String> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    let mut out = BTreeMap::new();
+    for f in files {
+        read(&f, &mut out);
+    }
+    out
+}
+
+fn read(path: &Path, out: &mut BTreeMap<String, String>) {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let mut out = BTreeMap::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
@@ -30,7 +44,6 @@ fn read(path: &Path) -> BTreeMap<String, String> {
             panic!("{}:{}: duplicate key {k}", path.display(), n + 1);
         }
     }
-    out
 }
 
 fn variant(key: &str) -> String {
@@ -47,16 +60,16 @@ fn variant(key: &str) -> String {
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
-    let zh = read(&dir.join("zh-CN.txt"));
-    let en = read(&dir.join("en.txt"));
+    let zh = read_lang(&dir.join("zh-CN"));
+    let en = read_lang(&dir.join("en"));
     for k in zh.keys() {
-        assert!(en.contains_key(k), "locales/en.txt lacks key {k}");
+        assert!(en.contains_key(k), "locales/en lacks key {k}");
     }
     for k in en.keys() {
-        assert!(zh.contains_key(k), "locales/zh-CN.txt lacks key {k}");
+        assert!(zh.contains_key(k), "locales/zh-CN lacks key {k}");
     }
     let mut src = String::from(
-        "/// One UI text. Generated from `app/locales/*.txt` by `build.rs`.\n\
+        "/// One UI text. Generated from `app/locales/<lang>/*.txt` by `build.rs`.\n\
          #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]\npub enum Msg {\n",
     );
     for k in zh.keys() {

@@ -1,4 +1,4 @@
-//! UI language: Chinese first, English second. Texts live in `app/locales/*.txt`; `build.rs`
+//! UI language: Chinese first, English second. Texts live in `app/locales/<lang>/*.txt`; `build.rs`
 //! turns them into [`Msg`]. The choice is kept in the `lang` cookie so server rendering uses it.
 
 use leptos::prelude::*;

@@ -108,6 +108,10 @@ impl Gen {
             content,
             timing,
             photos: Vec::new(),
+            contacted_at: None,
+            matched: Default::default(),
+            leak: false,
+            second_repair_reported: false,
         }
     }
 }

@@ -99,6 +99,10 @@ fn new_request() -> NewRepairRequest {
             at: Utc.with_ymd_and_hms(2026, 3, 2, 1, 30, 0).unwrap(),
         },
         photos: vec![photo()],
+        contacted_at: None,
+        matched: Default::default(),
+        leak: false,
+        second_repair_reported: false,
     }
 }
 
@@ -219,6 +223,31 @@ fn work_order() -> WorkOrder {
             line(at(8, 8, 0), eng_mgr(), "work_order.assign", ""),
             line(at(8, 10, 0), tech(), "work_order.accept", ""),
         ],
+        // Added after v1 froze; empty values stay out of the JSON.
+        contacted_at: None,
+        eng_notified_at: None,
+        matched: Default::default(),
+        leak: false,
+        retroactive: false,
+        paperwork_completed_at: None,
+        second_repair_of: None,
+        manager_visited_at: None,
+        reply: None,
+        referred_to: None,
+        scope: String::new(),
+        lines: Vec::new(),
+        quoted_at: None,
+        consent: None,
+        finished_at: None,
+        after_photos: Vec::new(),
+        acceptance: None,
+        declined: None,
+        attempts: Vec::new(),
+        fee_note: None,
+        fee_approvals: Vec::new(),
+        shortage: None,
+        warranty: None,
+        closed_at: None,
     }
 }
 

@@ -357,6 +357,10 @@ fn command(cmd: Cmd) -> Command {
                 .filter(|b| photos & (1 << b) != 0)
                 .map(blob)
                 .collect(),
+            contacted_at: None,
+            matched: Default::default(),
+            leak: false,
+            second_repair_reported: false,
         }),
         Cmd::Accept => WorkOrderCommand::Accept,
         Cmd::Arrive => WorkOrderCommand::Arrive,

@@ -40,6 +40,13 @@ pub fn reject_text(lang: Lang, code: RejectCode) -> String {
         RejectCode::NotAssignee => Msg::RejectNotAssignee,
         RejectCode::UnknownStaff => Msg::RejectUnknownStaff,
         RejectCode::UnknownEntity => Msg::RejectUnknownEntity,
+        RejectCode::UnknownCatalogueItem => Msg::RejectUnknownCatalogueItem,
+        RejectCode::UnknownSupplierItem => Msg::RejectUnknownSupplierItem,
+        RejectCode::PriceMismatch => Msg::RejectPriceMismatch,
+        RejectCode::AmountOutOfRange => Msg::RejectAmountOutOfRange,
+        RejectCode::SignatureMismatch => Msg::RejectSignatureMismatch,
+        RejectCode::SecondRepairNeedsVisit => Msg::RejectSecondRepairNeedsVisit,
+        RejectCode::AlreadyFinal => Msg::RejectAlreadyFinal,
         other => return fill(lang.text(Msg::RejectOther), &[("code", other.code())]),
     };
     lang.text(m).to_owned()

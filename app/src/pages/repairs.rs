@@ -23,6 +23,15 @@ pub fn status_msg(s: WorkOrderStatus) -> Msg {
         WorkOrderStatus::Assigned => Msg::RepairStatusAssigned,
         WorkOrderStatus::Accepted => Msg::RepairStatusAccepted,
         WorkOrderStatus::OnSite => Msg::RepairStatusOnSite,
+        WorkOrderStatus::Quoted => Msg::RepairStatusQuoted,
+        WorkOrderStatus::InProgress => Msg::RepairStatusInProgress,
+        WorkOrderStatus::Finished => Msg::RepairStatusFinished,
+        WorkOrderStatus::AwaitingRebook => Msg::RepairStatusAwaitingRebook,
+        WorkOrderStatus::FeePending => Msg::RepairStatusFeePending,
+        WorkOrderStatus::Closed => Msg::RepairStatusClosed,
+        WorkOrderStatus::ResidentDeclined => Msg::RepairStatusResidentDeclined,
+        WorkOrderStatus::Referred => Msg::RepairStatusReferred,
+        WorkOrderStatus::Answered => Msg::RepairStatusAnswered,
     }
 }
 
@@ -184,6 +193,10 @@ fn NewRepairForm() -> impl IntoView {
             content: content.get_untracked(),
             timing: timing_v,
             photos: photos.get_untracked(),
+            contacted_at: None,
+            matched: Default::default(),
+            leak: false,
+            second_repair_reported: false,
         };
         busy.set(true);
         leptos::task::spawn_local(async move {

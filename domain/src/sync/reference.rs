@@ -2,9 +2,11 @@
 //! technicians to dispatch to, the repair catalogue), and the facts `apply` derives from it.
 
 use crate::ids::{CatalogueItemId, SiteId, StaffId, UnitId};
+use crate::money::Fen;
 use crate::people::Role;
 use crate::reference::UnitQuery;
-use crate::work_orders::{Facts, StaffFacts};
+use crate::work_orders::policy::RepairPolicy;
+use crate::work_orders::{CatalogueFact, Facts, StaffFacts};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +33,29 @@ pub struct CatalogueRef {
     pub name_en: String,
     pub std_minutes: Option<i32>,
     pub price_fen: i64,
+    /// `per_job`, `per_metre`, `per_bike`.
+    #[serde(default)]
+    pub time_unit: String,
+    #[serde(default)]
+    pub remarks_zh: String,
+    #[serde(default)]
+    pub requires_disclaimer: bool,
+}
+
+/// An item of the supplier referral list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupplierRef {
+    pub site_id: SiteId,
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub supplier_hint_zh: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SitePolicy {
+    pub site_id: SiteId,
+    pub policy: RepairPolicy,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +63,10 @@ pub struct ReferenceData {
     pub units: Vec<UnitRef>,
     pub technicians: Vec<StaffRef>,
     pub catalogue: Vec<CatalogueRef>,
+    #[serde(default)]
+    pub suppliers: Vec<SupplierRef>,
+    #[serde(default)]
+    pub policies: Vec<SitePolicy>,
 }
 
 impl ReferenceData {
@@ -59,7 +88,41 @@ impl ReferenceData {
                     )
                 })
                 .collect(),
+            catalogue: self
+                .catalogue
+                .iter()
+                .map(|c| {
+                    (
+                        (c.site_id, c.code.clone()),
+                        CatalogueFact {
+                            price: Fen(c.price_fen),
+                            requires_disclaimer: c.requires_disclaimer,
+                            active: true,
+                        },
+                    )
+                })
+                .collect(),
+            suppliers: self
+                .suppliers
+                .iter()
+                .map(|s| (s.site_id, s.code.clone()))
+                .collect(),
+            prior_repairs: Default::default(),
+            policies: self
+                .policies
+                .iter()
+                .map(|p| (p.site_id, p.policy))
+                .collect(),
         }
+    }
+
+    /// The site's policy, the default where none was sent.
+    pub fn policy(&self, site: SiteId) -> RepairPolicy {
+        self.policies
+            .iter()
+            .find(|p| p.site_id == site)
+            .map(|p| p.policy)
+            .unwrap_or_default()
     }
 
     /// Finds units by what staff type ([`UnitQuery`]), at most 20.

@@ -163,6 +163,21 @@ pub enum RejectCode {
     NotAssignee,
     /// The named technician is unknown, inactive, not a technician or not at the site.
     UnknownStaff,
+    // Added with the repair flow (additive: older devices show them as unknown codes).
+    /// A quote names an item outside the site's catalogue.
+    UnknownCatalogueItem,
+    /// A referral names an item outside the site's supplier list.
+    UnknownSupplierItem,
+    /// A catalogue line's price differs from the fee standard.
+    PriceMismatch,
+    /// A negative or absurd amount.
+    AmountOutOfRange,
+    /// The signature was made for other content than the record now holds.
+    SignatureMismatch,
+    /// A second repair waits for the engineering manager's visit.
+    SecondRepairNeedsVisit,
+    /// The job is closed, declined, referred or answered already.
+    AlreadyFinal,
     /// The server failed; try again.
     Internal,
 }

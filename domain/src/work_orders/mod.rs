@@ -1,12 +1,22 @@
-//! 维修单 work orders: the repair request from intake to arrival on site (the first steps of
-//! requirements §2.1–2.2). One state enum and one pure `apply`, run by the device for the
-//! optimistic update and by the server to decide.
+//! 维修单 work orders: the repair request from intake to closure (requirements §2.1–2.5, §5.1–
+//! 5.2). One state enum and one pure `apply`, run by the device for the optimistic update and by
+//! the server to decide.
+//!
+//! Where each rule lives:
+//! - who may do what in which status: [`apply`] (apply.rs);
+//! - amounts, the fee standard, signature hashes, the 留言条 wording: [`quote`];
+//! - the clocks and the board order: [`sla`];
+//! - per-site readings of the documents (presets): [`policy`];
+//! - the monthly 付款请求书: [`billing`].
 
 mod apply;
+pub mod billing;
 mod model;
+pub mod policy;
+pub mod quote;
 pub mod sla;
 
-pub use apply::{apply, Actor, Facts, StaffFacts, WorkOrderError};
+pub use apply::{apply, Actor, CatalogueFact, Facts, PriorRepair, StaffFacts, WorkOrderError};
 pub use model::*;
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! trusted timestamps. Where the documents disagree (§4 C1–C3) the numbers are a per-site
 //! [`SlaPolicy`], with presets named after the document they come from.
 
+use super::model::{RepairKind, Timing, WorkOrder, WorkOrderStatus};
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -139,6 +140,150 @@ pub fn report_month(created_at: DateTime<Utc>, cutoff_days: u32) -> (i32, u32) {
     } else {
         (y, m)
     }
+}
+
+/// The clocks of a repair ticket (requirements §5.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockKind {
+    /// 报修单 filled in ≤5 min after the call.
+    Ticket,
+    /// Engineering told ≤2 min after the ticket.
+    EngineeringNotified,
+    /// On site ≤15 min (common area and immediate jobs after 接单; urgent jobs after the call).
+    OnSite,
+    /// On site 5 min before the appointment.
+    Appointment,
+    /// The engineering manager's reply ≤15 min for items outside the fee standard.
+    OutOfStandardReply,
+    /// The developer's supervision department told ≤5 min (in-warranty complaints).
+    DeveloperNotified,
+    /// 回单: the ticket back within 3 days (6/12 under S2).
+    Returned,
+    /// A material shortage escalated after 3 days.
+    MaterialEscalation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clock {
+    pub kind: ClockKind,
+    pub state: ClockState,
+}
+
+/// Every clock that applies to `wo`, judged at `now`.
+pub fn clocks(wo: &WorkOrder, p: &SlaPolicy, now: DateTime<Utc>) -> Vec<Clock> {
+    use ClockKind::*;
+    let mut out = Vec::new();
+    let mut push = |kind, due, done| {
+        out.push(Clock {
+            kind,
+            state: judge(due, done, now),
+        })
+    };
+    let urgent = matches!(wo.kind, RepairKind::Urgent | RepairKind::Emergency);
+    if let Some(c) = wo.contacted_at {
+        push(
+            Ticket,
+            minutes_after(c, p.ticket_minutes),
+            Some(wo.reported_at),
+        );
+    }
+    if !wo.retroactive && wo.status != WorkOrderStatus::Referred {
+        push(
+            EngineeringNotified,
+            minutes_after(wo.reported_at, p.notify_engineering_minutes),
+            wo.eng_notified_at,
+        );
+    }
+    match wo.timing {
+        Timing::Appointment { at } if !urgent => {
+            push(
+                Appointment,
+                minutes_after(at, -p.appointment_early_minutes),
+                wo.arrived_at,
+            );
+        }
+        _ => {
+            let start = if urgent {
+                Some(wo.reported_at)
+            } else if wo.common_area || wo.timing == Timing::Immediate {
+                wo.accepted_at
+            } else {
+                None
+            };
+            if let Some(s) = start {
+                push(OnSite, minutes_after(s, p.on_site_minutes), wo.arrived_at);
+            }
+        }
+    }
+    if wo.kind == RepairKind::Daily && !wo.common_area && wo.matched.is_none() {
+        let start = wo.eng_notified_at.unwrap_or(wo.reported_at);
+        push(
+            OutOfStandardReply,
+            minutes_after(start, p.out_of_standard_reply_minutes),
+            wo.reply.as_ref().map(|r| r.at),
+        );
+    }
+    if wo.kind == RepairKind::WarrantyComplaint {
+        push(
+            DeveloperNotified,
+            minutes_after(wo.reported_at, p.developer_notify_minutes),
+            wo.warranty.as_ref().and_then(|w| w.developer_notified_at),
+        );
+    }
+    if wo.status != WorkOrderStatus::Referred {
+        let days = if wo.leak {
+            p.return_days_leak
+        } else {
+            p.return_days
+        };
+        push(
+            Returned,
+            wo.reported_at + Duration::days(days),
+            wo.closed_at,
+        );
+    }
+    if let Some(s) = &wo.shortage {
+        push(
+            MaterialEscalation,
+            s.reported_at + Duration::days(p.material_escalation_days),
+            s.arrived_at,
+        );
+    }
+    out
+}
+
+/// Emergencies first, then urgent repairs, then second repairs, then the rest.
+pub fn urgency_rank(wo: &WorkOrder) -> u8 {
+    match wo.kind {
+        RepairKind::Emergency => 0,
+        RepairKind::Urgent => 1,
+        _ if wo.second_repair_of.is_some() => 2,
+        _ => 3,
+    }
+}
+
+/// The dispatch board's order: by urgency, then by the earliest due time of a clock still
+/// open (running or breached and not done), jobs without one last, then by ticket time.
+pub fn board_key(
+    wo: &WorkOrder,
+    p: &SlaPolicy,
+    now: DateTime<Utc>,
+) -> (u8, DateTime<Utc>, DateTime<Utc>) {
+    let due = clocks(wo, p, now)
+        .into_iter()
+        .filter_map(|c| match c.state {
+            ClockState::Running { due } | ClockState::Breached { due, at: None } => Some(due),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    (urgency_rank(wo), due, wo.reported_at)
+}
+
+/// Whether any clock of the job is breached (the board shows it red).
+pub fn any_breached(wo: &WorkOrder, p: &SlaPolicy, now: DateTime<Utc>) -> bool {
+    clocks(wo, p, now).iter().any(|c| c.state.is_breached())
 }
 
 #[cfg(test)]

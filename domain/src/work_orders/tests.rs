@@ -110,6 +110,10 @@ fn in_home() -> NewRepairRequest {
         content: "  厨房水龙头漏水  ".into(),
         timing: Timing::Immediate,
         photos: vec![photo(1)],
+        contacted_at: None,
+        matched: CatalogueMatch::None,
+        leak: false,
+        second_repair_reported: false,
     }
 }
 
@@ -338,7 +342,7 @@ fn assign_cases() {
             assert_eq!(w.assignee, Some(staff(TECH2)));
             assert_eq!(w.accepted_at, None, "the new technician has not accepted");
         })),
-        ("not once on site", on_site, ENG_MGR, assign(TECH2), Err(InvalidTransition { from: "on_site", action: "assign" })),
+        ("not once on site", on_site, ENG_MGR, assign(TECH2), Err(InvalidTransition { from: "on_site", action: "work_order.assign" })),
     ];
     run_steps(cases);
 }

@@ -11,7 +11,7 @@ use axum::Json;
 use chrono::Utc;
 use domain::ids::{CatalogueItemId, SiteId, StaffId, UnitId};
 use domain::people::Role;
-use domain::sync::reference::{CatalogueRef, ReferenceData, StaffRef, UnitRef};
+use domain::sync::reference::{CatalogueRef, ReferenceData, StaffRef, SupplierRef, UnitRef};
 use domain::sync::wire::{Change, PullResponse, Record, PROTOCOL_VERSION};
 use serde::Deserialize;
 use sqlx::PgConnection;
@@ -178,9 +178,28 @@ pub async fn reference(
     .fetch_all(&mut *conn)
     .await?;
     #[allow(clippy::type_complexity)]
-    let catalogue: Vec<(Uuid, Uuid, String, String, String, Option<i32>, i64)> = sqlx::query_as(
-        "SELECT id, site_id, code, name_zh, name_en, std_minutes, price_fen FROM catalogue_items
-         WHERE site_id = ANY($1) AND active ORDER BY code",
+    let catalogue: Vec<(
+        Uuid,
+        Uuid,
+        String,
+        String,
+        String,
+        Option<i32>,
+        i64,
+        String,
+        String,
+        bool,
+    )> = sqlx::query_as(
+        "SELECT id, site_id, code, name_zh, name_en, std_minutes, price_fen, time_unit, remarks_zh,
+                requires_disclaimer
+         FROM catalogue_items WHERE site_id = ANY($1) AND active ORDER BY code",
+    )
+    .bind(&sites)
+    .fetch_all(&mut *conn)
+    .await?;
+    let suppliers: Vec<(Uuid, String, String, String, String)> = sqlx::query_as(
+        "SELECT site_id, code, name_zh, name_en, supplier_hint_zh FROM supplier_items
+         WHERE site_id = ANY($1) ORDER BY code",
     )
     .bind(&sites)
     .fetch_all(&mut *conn)
@@ -205,7 +224,18 @@ pub async fn reference(
         catalogue: catalogue
             .into_iter()
             .map(
-                |(id, site, code, name_zh, name_en, std_minutes, price_fen)| CatalogueRef {
+                |(
+                    id,
+                    site,
+                    code,
+                    name_zh,
+                    name_en,
+                    std_minutes,
+                    price_fen,
+                    time_unit,
+                    remarks_zh,
+                    requires_disclaimer,
+                )| CatalogueRef {
                     id: CatalogueItemId(id),
                     site_id: SiteId(site),
                     code,
@@ -213,9 +243,25 @@ pub async fn reference(
                     name_en,
                     std_minutes,
                     price_fen,
+                    time_unit,
+                    remarks_zh,
+                    requires_disclaimer,
                 },
             )
             .collect(),
+        suppliers: suppliers
+            .into_iter()
+            .map(
+                |(site, code, name_zh, name_en, supplier_hint_zh)| SupplierRef {
+                    site_id: SiteId(site),
+                    code,
+                    name_zh,
+                    name_en,
+                    supplier_hint_zh,
+                },
+            )
+            .collect(),
+        policies: Vec::new(),
     }))
 }
 

@@ -35,6 +35,13 @@ fn reject_code(e: &WorkOrderError) -> RejectCode {
         WorkOrderError::NotAssignee => RejectCode::NotAssignee,
         WorkOrderError::UnknownStaff => RejectCode::UnknownStaff,
         WorkOrderError::TextConflict => RejectCode::InvalidInput,
+        WorkOrderError::UnknownCatalogueItem => RejectCode::UnknownCatalogueItem,
+        WorkOrderError::UnknownSupplierItem => RejectCode::UnknownSupplierItem,
+        WorkOrderError::PriceMismatch => RejectCode::PriceMismatch,
+        WorkOrderError::AmountOutOfRange => RejectCode::AmountOutOfRange,
+        WorkOrderError::SignatureMismatch => RejectCode::SignatureMismatch,
+        WorkOrderError::SecondRepairNeedsVisit => RejectCode::SecondRepairNeedsVisit,
+        WorkOrderError::AlreadyFinal(_) => RejectCode::AlreadyFinal,
     }
 }
 
