@@ -75,13 +75,16 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/outbox") view=pages::outbox::OutboxPage />
                 <Route path=path!("/repairs/new") view=pages::repairs::NewRepairPage />
                 <Route path=path!("/conflicts") view=pages::review::ReviewPage />
-                <Route path=path!("/tech") view=|| pages::home::role_home(Area::TechHome) />
+                <Route path=path!("/repairs/:id") view=pages::detail::OrderDetailPage />
+                <Route path=path!("/repairs/:id/print") view=pages::print::PrintPage />
+                <Route path=path!("/tech") view=pages::tech::TechHomePage />
+                <Route path=path!("/tech/jobs/:id") view=pages::tech::JobPage />
                 <Route path=path!("/patrol") view=|| pages::home::role_home(Area::PatrolHome) />
                 <Route path=path!("/desk") view=|| pages::home::role_home(Area::DeskHome) />
-                <Route path=path!("/eng") view=|| pages::home::role_home(Area::EngBoard) />
+                <Route path=path!("/eng") view=pages::board::EngBoardPage />
                 <Route path=path!("/cs") view=|| pages::home::role_home(Area::CsBoard) />
                 <Route path=path!("/center") view=|| pages::home::role_home(Area::CenterBoard) />
-                <Route path=path!("/finance") view=|| pages::home::role_home(Area::FinanceHome) />
+                <Route path=path!("/finance") view=pages::billing::FinancePage />
                 <Route path=path!("/security") view=|| pages::home::role_home(Area::SecurityHome) />
                 <Route path=path!("/admin") view=|| pages::home::role_home(Area::Admin) />
             </Routes>

@@ -36,7 +36,7 @@ pub fn role_home(area: Area) -> impl IntoView {
 }
 
 #[component]
-fn RoleHome(area: Area) -> impl IntoView {
+pub fn RoleHome(area: Area) -> impl IntoView {
     let i18n = use_i18n();
     let Some(profile) = use_profile() else {
         return ().into_any();

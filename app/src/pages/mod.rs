@@ -1,10 +1,15 @@
 //! Pages, one module per capability.
 
+pub mod billing;
+pub mod board;
+pub mod detail;
 pub mod errors;
 pub mod home;
 pub mod login;
 pub mod me;
 pub mod outbox;
+pub mod print;
 pub mod repairs;
 pub mod review;
+pub mod tech;
 pub mod units;

@@ -7,7 +7,8 @@
 //! - amounts, the fee standard, signature hashes, the 留言条 wording: [`quote`];
 //! - the clocks and the board order: [`sla`];
 //! - per-site readings of the documents (presets): [`policy`];
-//! - the monthly 付款请求书: [`billing`].
+//! - the monthly 付款请求书: [`billing`];
+//! - the REST API's JSON for orders and billing: [`views`].
 
 mod apply;
 pub mod billing;
@@ -15,6 +16,7 @@ mod model;
 pub mod policy;
 pub mod quote;
 pub mod sla;
+pub mod views;
 
 pub use apply::{apply, Actor, CatalogueFact, Facts, PriorRepair, StaffFacts, WorkOrderError};
 pub use model::*;

@@ -1,0 +1,8 @@
+//! (being built)
+
+use leptos::prelude::*;
+
+#[component]
+pub fn OrderDetailPage() -> impl IntoView {
+    view! { <p>"…"</p> }
+}
