@@ -11,5 +11,6 @@ pub mod outbox;
 pub mod print;
 pub mod repairs;
 pub mod review;
+pub mod signature;
 pub mod tech;
 pub mod units;
