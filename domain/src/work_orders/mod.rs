@@ -22,4 +22,6 @@ pub use apply::{apply, Actor, CatalogueFact, Facts, PriorRepair, StaffFacts, Wor
 pub use model::*;
 
 #[cfg(test)]
+mod flow_tests;
+#[cfg(test)]
 mod tests;

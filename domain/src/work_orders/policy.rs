@@ -182,10 +182,12 @@ mod tests {
         let mut p = RepairPolicy::default();
         p.sla.on_site_minutes = -15;
         assert!(p.validate().is_err());
-        let mut p = RepairPolicy::default();
-        p.billing = BillingPolicy::Monthly {
-            batch_day: 31,
-            due_day: 20,
+        let p = RepairPolicy {
+            billing: BillingPolicy::Monthly {
+                batch_day: 31,
+                due_day: 20,
+            },
+            ..RepairPolicy::default()
         };
         assert!(p.validate().is_err());
         assert_eq!(

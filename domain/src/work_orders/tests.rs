@@ -9,44 +9,44 @@ use crate::sync::wire::{BlobRef, MAX_BLOB_BYTES};
 use chrono::{DateTime, TimeZone, Utc};
 use uuid::Uuid;
 
-fn site(n: u128) -> SiteId {
+pub(super) fn site(n: u128) -> SiteId {
     SiteId::from_uuid(Uuid::from_u128(0x5100 + n))
 }
-fn unit(n: u128) -> UnitId {
+pub(super) fn unit(n: u128) -> UnitId {
     UnitId::from_uuid(Uuid::from_u128(0x0700 + n))
 }
-fn staff(n: u128) -> StaffId {
+pub(super) fn staff(n: u128) -> StaffId {
     StaffId::from_uuid(Uuid::from_u128(0x5700 + n))
 }
-fn order_id() -> WorkOrderId {
+pub(super) fn order_id() -> WorkOrderId {
     WorkOrderId::from_uuid(Uuid::from_u128(0xb0))
 }
-fn t(min: u32) -> DateTime<Utc> {
+pub(super) fn t(min: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 1, 9, min, 0).unwrap()
 }
 
-const SITE_A: u128 = 1;
-const SITE_B: u128 = 2;
+pub(super) const SITE_A: u128 = 1;
+pub(super) const SITE_B: u128 = 2;
 /// Unit 1 is in site A, unit 2 in site B.
-const UNIT_A: u128 = 1;
-const UNIT_B: u128 = 2;
+pub(super) const UNIT_A: u128 = 1;
+pub(super) const UNIT_B: u128 = 2;
 
 // Staff numbers.
-const DESK: u128 = 1;
-const ENG_MGR: u128 = 2;
-const CENTER_MGR: u128 = 3;
-const CS_MGR: u128 = 4;
-const FINANCE: u128 = 5;
-const ADMIN: u128 = 6;
-const TECH1: u128 = 10;
-const TECH2: u128 = 11;
-const TECH_INACTIVE: u128 = 12;
-const TECH_SITE_B: u128 = 13;
-const PATROL: u128 = 14;
-const ENG_MGR_SITE_B: u128 = 15;
-const UNKNOWN: u128 = 99;
+pub(super) const DESK: u128 = 1;
+pub(super) const ENG_MGR: u128 = 2;
+pub(super) const CENTER_MGR: u128 = 3;
+pub(super) const CS_MGR: u128 = 4;
+pub(super) const FINANCE: u128 = 5;
+pub(super) const ADMIN: u128 = 6;
+pub(super) const TECH1: u128 = 10;
+pub(super) const TECH2: u128 = 11;
+pub(super) const TECH_INACTIVE: u128 = 12;
+pub(super) const TECH_SITE_B: u128 = 13;
+pub(super) const PATROL: u128 = 14;
+pub(super) const ENG_MGR_SITE_B: u128 = 15;
+pub(super) const UNKNOWN: u128 = 99;
 
-fn facts() -> Facts {
+pub(super) fn facts() -> Facts {
     let mut f = Facts::default();
     f.unit_sites.insert(unit(UNIT_A), site(SITE_A));
     f.unit_sites.insert(unit(UNIT_B), site(SITE_B));
@@ -64,6 +64,30 @@ fn facts() -> Facts {
         (PATROL, Role::Patrol, true, SITE_A),
         (ENG_MGR_SITE_B, Role::EngMgr, true, SITE_B),
     ];
+    // The fee standard of site A: two items and one that needs the disclaimer (二-04).
+    for (code, fen, disclaimer) in [
+        ("一-01", 3_000, false),
+        ("二-03", 2_500, false),
+        ("二-04", 5_000, true),
+    ] {
+        f.catalogue.insert(
+            (site(SITE_A), code.to_owned()),
+            CatalogueFact {
+                price: crate::money::Fen(fen),
+                requires_disclaimer: disclaimer,
+                active: true,
+            },
+        );
+    }
+    f.catalogue.insert(
+        (site(SITE_A), "一-99".to_owned()),
+        CatalogueFact {
+            price: crate::money::Fen(1_000),
+            requires_disclaimer: false,
+            active: false,
+        },
+    );
+    f.suppliers.insert((site(SITE_A), "S-05".to_owned()));
     for (n, role, active, s) in people {
         f.staff.insert(
             staff(n),
@@ -78,7 +102,7 @@ fn facts() -> Facts {
 }
 
 /// The acting staff member, as the facts say.
-fn actor(n: u128) -> Actor {
+pub(super) fn actor(n: u128) -> Actor {
     let f = facts();
     let s = &f.staff[&staff(n)];
     Actor {
@@ -88,7 +112,7 @@ fn actor(n: u128) -> Actor {
     }
 }
 
-fn photo(n: u8) -> BlobRef {
+pub(super) fn photo(n: u8) -> BlobRef {
     BlobRef {
         sha256: format!("{n:02x}").repeat(32),
         size: 120_000,
@@ -97,7 +121,7 @@ fn photo(n: u8) -> BlobRef {
 }
 
 /// An in-home repair at unit A of site A.
-fn in_home() -> NewRepairRequest {
+pub(super) fn in_home() -> NewRepairRequest {
     NewRepairRequest {
         site_id: site(SITE_A),
         unit_id: Some(unit(UNIT_A)),
@@ -117,7 +141,7 @@ fn in_home() -> NewRepairRequest {
     }
 }
 
-fn common_area() -> NewRepairRequest {
+pub(super) fn common_area() -> NewRepairRequest {
     NewRepairRequest {
         unit_id: None,
         common_area: true,
@@ -127,11 +151,11 @@ fn common_area() -> NewRepairRequest {
     }
 }
 
-fn invalid(field: &'static str, reason: &'static str) -> WorkOrderError {
+pub(super) fn invalid(field: &'static str, reason: &'static str) -> WorkOrderError {
     WorkOrderError::InvalidInput { field, reason }
 }
 
-fn run(
+pub(super) fn run(
     current: Option<&WorkOrder>,
     cmd: &WorkOrderCommand,
     by: u128,
@@ -141,12 +165,12 @@ fn run(
 }
 
 /// A new order created by the desk at minute 0.
-fn reported() -> WorkOrder {
+pub(super) fn reported() -> WorkOrder {
     run(None, &WorkOrderCommand::Create(in_home()), DESK, t(0)).unwrap()
 }
 
 /// The order after these steps (each `(command, by)`, one minute apart).
-fn after(steps: &[(WorkOrderCommand, u128)]) -> WorkOrder {
+pub(super) fn after(steps: &[(WorkOrderCommand, u128)]) -> WorkOrder {
     let mut wo = reported();
     for (i, (cmd, by)) in steps.iter().enumerate() {
         wo = run(Some(&wo), cmd, *by, t(i as u32 + 1)).unwrap();
@@ -154,17 +178,17 @@ fn after(steps: &[(WorkOrderCommand, u128)]) -> WorkOrder {
     wo
 }
 
-fn assign(n: u128) -> WorkOrderCommand {
+pub(super) fn assign(n: u128) -> WorkOrderCommand {
     WorkOrderCommand::Assign {
         technician: staff(n),
     }
 }
-fn decline(reason: &str) -> WorkOrderCommand {
+pub(super) fn decline(reason: &str) -> WorkOrderCommand {
     WorkOrderCommand::Decline {
         reason: reason.into(),
     }
 }
-fn edit(field: TextField, base: &str, value: &str) -> WorkOrderCommand {
+pub(super) fn edit(field: TextField, base: &str, value: &str) -> WorkOrderCommand {
     WorkOrderCommand::EditText {
         field,
         base: base.into(),
@@ -172,18 +196,18 @@ fn edit(field: TextField, base: &str, value: &str) -> WorkOrderCommand {
     }
 }
 
-fn assigned() -> WorkOrder {
+pub(super) fn assigned() -> WorkOrder {
     after(&[(assign(TECH1), ENG_MGR)])
 }
-fn accepted() -> WorkOrder {
+pub(super) fn accepted() -> WorkOrder {
     after(&[(assign(TECH1), ENG_MGR), (WorkOrderCommand::Accept, TECH1)])
 }
-fn on_site() -> WorkOrder {
+pub(super) fn on_site() -> WorkOrder {
     after(&[(assign(TECH1), ENG_MGR), (WorkOrderCommand::Arrive, TECH1)])
 }
 
 /// Checks the history grew by exactly one line for this command.
-fn assert_one_history_line(
+pub(super) fn assert_one_history_line(
     before: Option<&WorkOrder>,
     after: &WorkOrder,
     cmd: &WorkOrderCommand,
@@ -308,7 +332,7 @@ type StepCase = (
     Result<Check, WorkOrderError>,
 );
 
-fn no_check(_: &WorkOrder, _: &WorkOrder) {}
+pub(super) fn no_check(_: &WorkOrder, _: &WorkOrder) {}
 
 #[test]
 fn assign_cases() {
@@ -428,7 +452,7 @@ fn edit_text_merges_field_by_field() {
 
 /// Runs step cases at minute 30, each on a fresh order: the exact error, or the check and
 /// exactly one new history line.
-fn run_steps(cases: Vec<StepCase>) {
+pub(super) fn run_steps(cases: Vec<StepCase>) {
     let at = t(30);
     for (case, make, by, cmd, want) in cases {
         let before = make();
