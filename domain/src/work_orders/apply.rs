@@ -380,7 +380,9 @@ pub fn apply(
         }
         C::Finish { photos: p } => {
             technician()?;
-            if wo.status != InProgress {
+            // A common-area job has no resident to quote to: it may finish straight from site.
+            let ready = wo.status == InProgress || (wo.common_area && wo.status == OnSite);
+            if !ready {
                 return Err(transition(wo.status, cmd));
             }
             photos("photos", p)?;

@@ -425,6 +425,11 @@ fn a_fee_pending_job_closes_when_both_sides_agree() {
     assert_eq!(cs.fee_approvals.len(), 1);
     let done = step(&cs, decide(cheaper), ENG_MGR, 52);
     assert_eq!(done.status, WorkOrderStatus::Closed);
+    assert_eq!(
+        done.mandatory_visit(),
+        None,
+        "no resident to visit for a common area"
+    );
     assert_eq!(done.total(), Some(Fen(6_000)));
     assert_eq!(done.closed_at, Some(t(52)));
 }
@@ -570,9 +575,9 @@ fn an_emergency_starts_at_once_and_its_paperwork_follows() {
         run(None, &WorkOrderCommand::Create(req), TECH1, t(0)),
         Err(invalid("reporter_name", "required"))
     );
-    let q = step(&w, quote(vec![item("一-01", 1, 3_000)]), TECH1, 5);
-    let p = step(&q, consent_for(&q), TECH1, 6);
-    let f = step(&p, WorkOrderCommand::Finish { photos: vec![] }, TECH1, 30);
+    // A common-area job finishes straight from site: no resident to quote to.
+    let f = step(&w, WorkOrderCommand::Finish { photos: vec![] }, TECH1, 30);
+    assert_eq!(f.status, WorkOrderStatus::Finished);
     let closed = step(
         &f,
         WorkOrderCommand::ResidentAccept {
@@ -590,6 +595,11 @@ fn an_emergency_starts_at_once_and_its_paperwork_follows() {
     assert!(!done.paperwork_pending());
     assert_eq!(done.paperwork_completed_at, Some(t(50)));
     assert_eq!(done.status, WorkOrderStatus::Closed);
+    assert_eq!(
+        done.mandatory_visit(),
+        None,
+        "no resident to visit for a common area"
+    );
     assert_eq!(
         run(Some(&done), &paperwork, DESK, t(51)),
         Err(invalid("paperwork", "nothing to complete"))

@@ -590,7 +590,8 @@ impl WorkOrder {
 
     /// Why this closed job needs a return visit, if it must have one.
     pub fn mandatory_visit(&self) -> Option<MandatoryVisit> {
-        if self.status != WorkOrderStatus::Closed {
+        // Return visits are to residents: common-area jobs have none.
+        if self.status != WorkOrderStatus::Closed || self.common_area {
             return None;
         }
         let a = self.acceptance.as_ref()?;
