@@ -72,3 +72,89 @@ where
         Ok(ApiJson(v))
     }
 }
+
+/// The error of JSON API handlers that need no module-specific enum: an access refusal, a coded
+/// refusal, or a database failure (logged, never sent).
+#[derive(Debug)]
+pub enum ApiError {
+    Access(crate::auth::extract::AccessError),
+    Coded {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
+    Db(sqlx::Error),
+}
+
+impl ApiError {
+    pub fn coded(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::Coded {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::coded(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no such {what}"),
+        )
+    }
+
+    /// A path segment that should have been an id.
+    pub fn bad_id() -> Self {
+        Self::coded(StatusCode::BAD_REQUEST, "bad_id", "not an id")
+    }
+}
+
+impl From<crate::auth::extract::AccessError> for ApiError {
+    fn from(e: crate::auth::extract::AccessError) -> Self {
+        ApiError::Access(e)
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        ApiError::Db(e)
+    }
+}
+
+/// Database failures worth retrying: no connection, a serialization failure, a deadlock, a lock
+/// or statement timeout.
+fn transient(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(d) => matches!(
+            d.code().as_deref(),
+            Some("40001" | "40P01" | "55P03" | "57014")
+        ),
+        _ => false,
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match self {
+            ApiError::Access(e) => e.into_response(),
+            ApiError::Coded {
+                status,
+                code,
+                message,
+            } => error_response(status, code, message),
+            ApiError::Db(e) if transient(&e) => {
+                tracing::warn!(error = %e, "API request failed on the database; retry");
+                error_response(StatusCode::SERVICE_UNAVAILABLE, "retry_later", "try again")
+            }
+            ApiError::Db(e) => {
+                tracing::error!(error = %e, "API request failed on the database");
+                error_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal error",
+                )
+            }
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! demo compound, and (behind `repo.rs` files only) all SQL.
 
 pub mod auth;
+pub mod billing;
 pub mod config;
 pub mod demo;
 pub mod http;
@@ -81,6 +82,23 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/sites/{site}/units",
             get(reference::routes::search_units),
+        )
+        .route("/api/v1/work-orders/{id}", get(work_orders::routes::detail))
+        .route(
+            "/api/v1/sites/{site}/policy",
+            get(work_orders::routes::get_policy).put(work_orders::routes::put_policy),
+        )
+        .route(
+            "/api/v1/sites/{site}/billing/batches",
+            post(billing::routes::run_batch),
+        )
+        .route(
+            "/api/v1/sites/{site}/billing/requests",
+            get(billing::routes::list),
+        )
+        .route(
+            "/api/v1/billing/requests/{id}/pay",
+            post(billing::routes::pay),
         )
         .route("/api/v1/sync/conflicts", get(sync::conflicts::list))
         .route(

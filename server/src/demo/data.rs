@@ -959,6 +959,14 @@ mod tests {
     fn catalogue_prices_and_times() {
         for item in &CATALOGUE {
             assert!(item.default_price_fen > 0, "{}", item.code);
+            // Plausible labour for one job in a Hangzhou compound: ¥10 to ¥80, whole yuan;
+            // per-metre items at most ¥20 a metre; below the domain's ¥5,000 material cap.
+            let p = item.default_price_fen;
+            assert!((1_000..=8_000).contains(&p), "{} {p}", item.code);
+            assert_eq!(p % 100, 0, "{} in whole yuan", item.code);
+            if item.time_unit == TimeUnit::PerMetre {
+                assert!(p <= 2_000, "{} per metre", item.code);
+            }
             assert!(!item.name_zh.is_empty() && !item.name_en.is_empty());
             assert!(!item.name_zh.contains("吸柜"));
         }

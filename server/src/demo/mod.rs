@@ -8,6 +8,7 @@ use crate::auth::password;
 use data::{ReferralReason, TimeUnit, CATALOGUE, SUPPLIERS};
 use domain::people::IdCardNumber;
 use domain::reference::{Occupancy, ResidentRole};
+use domain::work_orders::policy::RepairPolicy;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -155,6 +156,9 @@ pub async fn load_if_missing(pool: &PgPool) -> anyhow::Result<bool> {
         .fetch_one(&mut *tx)
         .await?;
     if exists {
+        // A demo loaded before site policies existed gets its policy row now.
+        load_policies(&mut tx).await?;
+        tx.commit().await?;
         return Ok(false);
     }
     let mut dice = Dice(0x5EED_2026_1121_0001);
@@ -162,6 +166,7 @@ pub async fn load_if_missing(pool: &PgPool) -> anyhow::Result<bool> {
         load_site(&mut tx, spec, &mut dice).await?;
     }
     load_staff(&mut tx).await?;
+    load_policies(&mut tx).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -416,6 +421,21 @@ fn demo_id_card(dice: &mut Dice) -> String {
     );
     let check = IdCardNumber::check_char(first17.as_bytes()) as char;
     format!("{first17}{check}")
+}
+
+/// 翠湖花园 runs on the default repair policy, stored so the centre manager sees and edits it;
+/// 枫林苑 has no row and runs on the same default.
+async fn load_policies(conn: &mut PgConnection) -> anyhow::Result<()> {
+    let policy = serde_json::to_value(RepairPolicy::default())?;
+    sqlx::query(
+        "INSERT INTO site_policies (site_id, policy) SELECT id, $2 FROM sites WHERE code = $1
+         ON CONFLICT (site_id) DO NOTHING",
+    )
+    .bind(MAIN_SITE_CODE)
+    .bind(policy)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 async fn load_staff(conn: &mut PgConnection) -> anyhow::Result<()> {

@@ -11,7 +11,9 @@ use axum::Json;
 use chrono::Utc;
 use domain::ids::{CatalogueItemId, SiteId, StaffId, UnitId};
 use domain::people::Role;
-use domain::sync::reference::{CatalogueRef, ReferenceData, StaffRef, SupplierRef, UnitRef};
+use domain::sync::reference::{
+    CatalogueRef, ReferenceData, SitePolicy, StaffRef, SupplierRef, UnitRef,
+};
 use domain::sync::wire::{Change, PullResponse, Record, PROTOCOL_VERSION};
 use serde::Deserialize;
 use sqlx::PgConnection;
@@ -204,6 +206,15 @@ pub async fn reference(
     .bind(&sites)
     .fetch_all(&mut *conn)
     .await?;
+    // Every site gets its policy, the default where the site has none stored.
+    let stored = wo_repo::policies(&mut conn, &sites).await?;
+    let policies = sites
+        .iter()
+        .map(|s| SitePolicy {
+            site_id: SiteId(*s),
+            policy: stored.get(&SiteId(*s)).copied().unwrap_or_default(),
+        })
+        .collect();
     Ok(Json(ReferenceData {
         units: units
             .into_iter()
@@ -261,7 +272,7 @@ pub async fn reference(
                 },
             )
             .collect(),
-        policies: Vec::new(),
+        policies,
     }))
 }
 

@@ -88,14 +88,17 @@ pub async fn push(
         .collect();
     let ids: Vec<Uuid> = parsed.iter().map(|m| m.mutation_id.0).collect();
     let entity_ids: Vec<Uuid> = parsed.iter().map(|m| m.entity_id).collect();
-    let mut unit_ids = Vec::new();
-    let mut staff_ids = Vec::new();
+    let my_sites: Vec<Uuid> = actor.sites.iter().map(|s| s.0).collect();
+    let mut wanted = repo::FactsWanted::default();
     let mut shas = Vec::new();
     for m in &parsed {
         let Command::WorkOrder(c) = &m.command;
         match c {
-            WorkOrderCommand::Create(n) => unit_ids.extend(n.unit_id.map(|u| u.0)),
-            WorkOrderCommand::Assign { technician } => staff_ids.push(technician.0),
+            WorkOrderCommand::Create(n) => {
+                wanted.units.extend(n.unit_id.map(|u| u.0));
+                wanted.sites.push(n.site_id.0);
+            }
+            WorkOrderCommand::Assign { technician } => wanted.staff.push(technician.0),
             _ => {}
         }
         shas.extend(m.command.blobs().into_iter().map(|b| b.sha256));
@@ -116,7 +119,17 @@ pub async fn push(
         .iter()
         .map(|(k, v)| (*k, v.order.assignee))
         .collect();
-    let facts = repo::facts(&mut tx, &unit_ids, &staff_ids).await?;
+    // The catalogue, supplier list and policy of every site the batch touches (only the
+    // pusher's own sites: `apply` refuses the others before looking at them).
+    wanted
+        .sites
+        .extend(working.values().map(|s| s.order.site_id.0));
+    wanted.sites.retain(|s| my_sites.contains(s));
+    for v in [&mut wanted.units, &mut wanted.staff, &mut wanted.sites] {
+        v.sort();
+        v.dedup();
+    }
+    let facts = repo::facts(&mut tx, &wanted, received_at).await?;
     let complete: HashSet<String> = repo::complete_blobs(&mut tx, &shas)
         .await?
         .into_iter()
@@ -152,10 +165,12 @@ pub async fn push(
                 &facts,
                 at,
             ) {
-                Ok(order) => {
+                Ok(mut order) => {
                     let version = current.map_or(1, |s| s.version + 1);
                     if current.is_none() {
                         created.push(m.entity_id);
+                        // Engineering sees the ticket on its board the moment the server has it.
+                        order.eng_notified_at = Some(received_at);
                     }
                     occurred.entry(m.entity_id).or_insert(at);
                     working.insert(m.entity_id, Stored { order, version });

@@ -1,11 +1,13 @@
 //! SQL for devices, recorded mutation results, the change feed and the facts `apply` needs.
 
+use crate::work_orders::repo as wo_repo;
 use chrono::{DateTime, Utc};
 use domain::ids::{DeviceId, MutationId, SiteId, StaffId, UnitId};
+use domain::money::Fen;
 use domain::people::Role;
 use domain::sync::push::{DeviceLedger, Recorded};
 use domain::sync::wire::Outcome;
-use domain::work_orders::{Facts, StaffFacts};
+use domain::work_orders::{CatalogueFact, Facts, StaffFacts};
 use sqlx::types::Json;
 use sqlx::PgConnection;
 use std::collections::HashMap;
@@ -199,9 +201,32 @@ pub async fn append_changes(
     Ok(())
 }
 
-/// Units and staff named by a push, for `apply`.
-pub async fn facts(conn: &mut PgConnection, units: &[Uuid], staff: &[Uuid]) -> sqlx::Result<Facts> {
+/// What a push names, for loading the facts `apply` needs.
+#[derive(Debug, Default)]
+pub struct FactsWanted {
+    /// Units of the creates: their sites and their earlier repairs.
+    pub units: Vec<Uuid>,
+    /// Technicians named by assignments.
+    pub staff: Vec<Uuid>,
+    /// Sites of the orders and creates: their catalogue, supplier list and policy.
+    pub sites: Vec<Uuid>,
+}
+
+/// The longest second-repair window a policy may set (`RepairPolicy::validate`), plus a day.
+const PRIOR_REPAIR_LOOKBACK_DAYS: i64 = 366;
+
+/// The facts `apply` needs for a push.
+pub async fn facts(
+    conn: &mut PgConnection,
+    wanted: &FactsWanted,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Facts> {
     let mut facts = Facts::default();
+    let FactsWanted {
+        units,
+        staff,
+        sites,
+    } = wanted;
     if !units.is_empty() {
         let rows: Vec<(Uuid, Uuid)> =
             sqlx::query_as("SELECT id, site_id FROM units WHERE id = ANY($1)")
@@ -212,6 +237,12 @@ pub async fn facts(conn: &mut PgConnection, units: &[Uuid], staff: &[Uuid]) -> s
             .into_iter()
             .map(|(u, s)| (UnitId(u), SiteId(s)))
             .collect();
+        facts.prior_repairs = wo_repo::prior_repairs(
+            &mut *conn,
+            units,
+            now - chrono::Duration::days(PRIOR_REPAIR_LOOKBACK_DAYS),
+        )
+        .await?;
     }
     if !staff.is_empty() {
         let rows: Vec<(Uuid, String, bool, Vec<Uuid>)> = sqlx::query_as(
@@ -234,6 +265,38 @@ pub async fn facts(conn: &mut PgConnection, units: &[Uuid], staff: &[Uuid]) -> s
                 );
             }
         }
+    }
+    if !sites.is_empty() {
+        let rows: Vec<(Uuid, String, i64, bool, bool)> = sqlx::query_as(
+            "SELECT site_id, code, price_fen, requires_disclaimer, active FROM catalogue_items
+             WHERE site_id = ANY($1)",
+        )
+        .bind(sites)
+        .fetch_all(&mut *conn)
+        .await?;
+        facts.catalogue = rows
+            .into_iter()
+            .map(|(site, code, price, requires_disclaimer, active)| {
+                (
+                    (SiteId(site), code),
+                    CatalogueFact {
+                        price: Fen(price),
+                        requires_disclaimer,
+                        active,
+                    },
+                )
+            })
+            .collect();
+        let rows: Vec<(Uuid, String)> =
+            sqlx::query_as("SELECT site_id, code FROM supplier_items WHERE site_id = ANY($1)")
+                .bind(sites)
+                .fetch_all(&mut *conn)
+                .await?;
+        facts.suppliers = rows
+            .into_iter()
+            .map(|(site, code)| (SiteId(site), code))
+            .collect();
+        facts.policies = wo_repo::policies(&mut *conn, sites).await?;
     }
     Ok(facts)
 }
