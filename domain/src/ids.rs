@@ -85,6 +85,22 @@ id_type!(
     /// 维修单: a repair work order.
     WorkOrderId
 );
+id_type!(
+    /// 巡检点: a place on a patrol route with a QR label.
+    CheckpointId
+);
+id_type!(
+    /// 巡检路线
+    RouteId
+);
+id_type!(
+    /// One patrol officer's round of a route on one day.
+    RoundId
+);
+id_type!(
+    /// A free finding logged on a round.
+    FindingId
+);
 
 #[cfg(test)]
 mod tests {

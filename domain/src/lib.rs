@@ -7,6 +7,7 @@ pub mod access;
 pub mod ids;
 pub mod login_policy;
 pub mod money;
+pub mod patrol;
 pub mod people;
 pub mod reference;
 pub mod session;
