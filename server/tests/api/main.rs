@@ -6,4 +6,5 @@ mod auth;
 mod bodies;
 mod demo;
 mod helpers;
+mod repairs;
 mod sync;

@@ -2,111 +2,12 @@
 
 #![allow(clippy::unwrap_used)]
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{a_unit, outcome, spawn_app, staff_id, Device, TestApp};
 use chrono::Utc;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use uuid::Uuid;
-
-/// One device of one signed-in user.
-struct Device {
-    client: reqwest::Client,
-    id: Uuid,
-    seq: u64,
-}
-
-impl Device {
-    async fn new(app: &TestApp, user: &str) -> Device {
-        Device {
-            client: app.signed_in(user).await,
-            id: Uuid::now_v7(),
-            seq: 0,
-        }
-    }
-
-    fn mutation(&mut self, entity: Uuid, base: Option<i64>, cmd: Value) -> Value {
-        self.seq += 1;
-        json!({
-            "mutation_id": Uuid::now_v7(),
-            "device_id": self.id,
-            "seq": self.seq,
-            "entity_id": entity,
-            "base_version": base,
-            "occurred_at": Utc::now(),
-            "command": {"kind": "work_order", "cmd": cmd},
-        })
-    }
-
-    async fn push(&self, app: &TestApp, mutations: &[Value]) -> Value {
-        let r = self
-            .client
-            .post(app.url("/api/sync/v1/push"))
-            .json(&json!({
-                "protocol": 1,
-                "device_id": self.id,
-                "sent_at": Utc::now(),
-                "mutations": mutations,
-            }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
-        r.json().await.unwrap()
-    }
-
-    /// Makes one mutation and pushes it alone.
-    async fn one(&mut self, app: &TestApp, entity: Uuid, base: Option<i64>, cmd: Value) -> Value {
-        let m = self.mutation(entity, base, cmd);
-        self.push(app, &[m]).await
-    }
-
-    /// Pulls from `cursor` until at least `want` changes have come. The feed only shows
-    /// transactions older than every running one in the cluster (parallel tests run their own
-    /// transactions), so a change can take a moment to appear; it never goes missing.
-    async fn pull_until(&self, app: &TestApp, cursor: &str, want: usize) -> Value {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        loop {
-            let p = self.pull(app, Some(cursor)).await;
-            if p["changes"].as_array().unwrap().len() >= want
-                || std::time::Instant::now() > deadline
-            {
-                return p;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-    }
-
-    async fn pull(&self, app: &TestApp, cursor: Option<&str>) -> Value {
-        let url = match cursor {
-            Some(c) => app.url(&format!("/api/sync/v1/pull?cursor={c}")),
-            None => app.url("/api/sync/v1/pull"),
-        };
-        let r = self.client.get(url).send().await.unwrap();
-        assert_eq!(r.status(), 200);
-        r.json().await.unwrap()
-    }
-}
-
-fn outcome(resp: &Value, i: usize) -> &Value {
-    &resp["results"][i]["outcome"]
-}
-
-async fn a_unit(app: &TestApp, site: &str) -> Uuid {
-    sqlx::query_scalar("SELECT u.id FROM units u JOIN sites s ON s.id = u.site_id WHERE s.code = $1 ORDER BY u.room LIMIT 1")
-        .bind(site)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
-
-async fn staff_id(app: &TestApp, username: &str) -> Uuid {
-    sqlx::query_scalar("SELECT id FROM staff WHERE username = $1")
-        .bind(username)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
 
 async fn create_cmd(app: &TestApp, photos: Value) -> Value {
     json!({
