@@ -317,7 +317,10 @@ pub async fn item_names(
     .await
 }
 
-/// Closed orders of a site, closed before `before`, that no payment request bills yet.
+/// Closed in-home orders of a site with quoted lines, closed before `before`, that no payment
+/// request bills yet: the candidates for `billing::charge_of`, which decides. (The filters only
+/// keep jobs that can never bill, such as warranty or common-area ones, from being re-read by
+/// every run.)
 pub async fn unbilled_closed(
     conn: &mut PgConnection,
     site: SiteId,
@@ -326,6 +329,8 @@ pub async fn unbilled_closed(
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT w.version, w.doc FROM work_orders w
          WHERE w.site_id = $1 AND w.status = 'closed' AND w.closed_at < $2
+           AND w.unit_id IS NOT NULL AND w.kind <> 'warranty_complaint'
+           AND jsonb_array_length(COALESCE(w.doc->'lines', '[]')) > 0
            AND NOT EXISTS (SELECT 1 FROM payment_request_lines l WHERE l.work_order_id = w.id)
          ORDER BY w.closed_at, w.id",
     )

@@ -209,17 +209,23 @@ async fn closed_job(
     code: &str,
     at: DateTime<Utc>,
 ) -> Uuid {
+    let create = create_cmd(app, unit, catalogue(code)).await;
+    let lines = standard_lines(app, code).await;
+    close(app, crew, create, &lines, at).await
+}
+
+/// Pushes `create`, assigns the job and closes it with `lines`, all at `at`; returns its id.
+async fn close(
+    app: &TestApp,
+    crew: &mut Crew,
+    create: Value,
+    lines: &[QuoteLine],
+    at: DateTime<Utc>,
+) -> Uuid {
     let order = Uuid::now_v7();
-    let create = crew.desk.mutation_at(
-        order,
-        None,
-        create_cmd(app, unit, catalogue(code)).await,
-        at,
-    );
-    assert_eq!(
-        outcome(&crew.desk.push(app, &[create]).await, 0)["version"],
-        1
-    );
+    let create = crew.desk.mutation_at(order, None, create, at);
+    let r = crew.desk.push(app, &[create]).await;
+    assert_eq!(outcome(&r, 0)["version"], 1, "{r}");
     let assign = crew.mgr.mutation_at(
         order,
         Some(1),
@@ -230,12 +236,11 @@ async fn closed_job(
         outcome(&crew.mgr.push(app, &[assign]).await, 0)["version"],
         2
     );
-    let lines = standard_lines(app, code).await;
     let batch = tech_batch(
         app,
         crew,
         order,
-        &lines,
+        lines,
         "satisfied",
         at + Duration::minutes(1),
     )
@@ -777,6 +782,41 @@ async fn a_batch_bills_each_job_once_even_when_two_runs_race(pool: PgPool) {
         closed_job(&app, &mut crew, a, "E01", now + Duration::minutes(5)).await,
         closed_job(&app, &mut crew, b, "W05", now + Duration::minutes(10)).await,
     ];
+    // Jobs that bill nothing: under warranty (free), and one where the resident bought the
+    // only material.
+    let mut warranty = create_cmd(&app, b, catalogue("W02")).await;
+    warranty["kind"] = json!("warranty_complaint");
+    let free = vec![QuoteLine::Item {
+        code: "W02".into(),
+        quantity: 1,
+        unit_price: Fen(0),
+        disclaimer_acknowledged: false,
+    }];
+    close(
+        &app,
+        &mut crew,
+        warranty,
+        &free,
+        now + Duration::minutes(15),
+    )
+    .await;
+    let own_material = vec![QuoteLine::Material {
+        name: "水龙头".into(),
+        spec: String::new(),
+        quantity: 1,
+        unit_price: Fen(0),
+        source: MaterialSource::Resident,
+        resident_approved: false,
+    }];
+    let create = create_cmd(&app, b, json!({"type": "none"})).await;
+    close(
+        &app,
+        &mut crew,
+        create,
+        &own_material,
+        now + Duration::minutes(20),
+    )
+    .await;
     // A job still open is not billed.
     let open = Uuid::now_v7();
     crew.desk
