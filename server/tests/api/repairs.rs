@@ -572,6 +572,26 @@ async fn bad_repair_input_is_refused_with_its_code_and_leaves_the_order_unchange
         "price_mismatch",
     )
     .await;
+    // An item the site took off its fee standard is no longer quoted.
+    sqlx::query("UPDATE catalogue_items SET active = false WHERE code = 'C13'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let mut withdrawn = good.clone();
+    withdrawn[0] = QuoteLine::Item {
+        code: "C13".into(),
+        quantity: 1,
+        unit_price: price(&app, "C13").await,
+        disclaimer_acknowledged: false,
+    };
+    refused(
+        &app,
+        &mut crew.tech,
+        order,
+        quote(&withdrawn),
+        "unknown_catalogue_item",
+    )
+    .await;
     // 二-04 (W04, cleaning the water meter) needs the resident told of its disclaimer.
     let mut unacknowledged = good.clone();
     unacknowledged[1] = QuoteLine::Item {
