@@ -19,7 +19,9 @@ use domain::sync::wire::{
     Command, ConflictCode, Mutation, Outcome, PushRequest, PushResponse, RejectCode, MAX_BATCH,
     PROTOCOL_VERSION,
 };
-use domain::work_orders::{self, sla, Actor, WorkOrderCommand, WorkOrderError};
+use domain::work_orders::{
+    self, sla, Actor, CatalogueMatch, QuoteLine, WorkOrderCommand, WorkOrderError,
+};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -93,12 +95,32 @@ pub async fn push(
     let mut shas = Vec::new();
     for m in &parsed {
         let Command::WorkOrder(c) = &m.command;
+        let item_codes = |lines: &[QuoteLine]| -> Vec<String> {
+            lines
+                .iter()
+                .filter_map(|l| match l {
+                    QuoteLine::Item { code, .. } => Some(code.clone()),
+                    QuoteLine::Material { .. } => None,
+                })
+                .collect()
+        };
         match c {
             WorkOrderCommand::Create(n) => {
                 wanted.units.extend(n.unit_id.map(|u| u.0));
                 wanted.sites.push(n.site_id.0);
+                match &n.matched {
+                    CatalogueMatch::Catalogue { code } => wanted.catalogue.push(code.clone()),
+                    CatalogueMatch::Supplier { code } => wanted.suppliers.push(code.clone()),
+                    CatalogueMatch::None => {}
+                }
             }
             WorkOrderCommand::Assign { technician } => wanted.staff.push(technician.0),
+            WorkOrderCommand::Refer { supplier_code } => {
+                wanted.suppliers.push(supplier_code.clone())
+            }
+            WorkOrderCommand::Quote { lines, .. } | WorkOrderCommand::DecideFee { lines } => {
+                wanted.catalogue.extend(item_codes(lines))
+            }
             _ => {}
         }
         shas.extend(m.command.blobs().into_iter().map(|b| b.sha256));
@@ -119,13 +141,17 @@ pub async fn push(
         .iter()
         .map(|(k, v)| (*k, v.order.assignee))
         .collect();
-    // The catalogue, supplier list and policy of every site the batch touches (only the
-    // pusher's own sites: `apply` refuses the others before looking at them).
+    // The policy of every site the batch touches, and the catalogue and supplier-list items it
+    // names there (only the pusher's own sites: `apply` refuses the others before looking).
     wanted
         .sites
         .extend(working.values().map(|s| s.order.site_id.0));
     wanted.sites.retain(|s| my_sites.contains(s));
     for v in [&mut wanted.units, &mut wanted.staff, &mut wanted.sites] {
+        v.sort();
+        v.dedup();
+    }
+    for v in [&mut wanted.catalogue, &mut wanted.suppliers] {
         v.sort();
         v.dedup();
     }

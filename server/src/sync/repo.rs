@@ -208,8 +208,12 @@ pub struct FactsWanted {
     pub units: Vec<Uuid>,
     /// Technicians named by assignments.
     pub staff: Vec<Uuid>,
-    /// Sites of the orders and creates: their catalogue, supplier list and policy.
+    /// Sites of the orders and creates: their policy, and the items below.
     pub sites: Vec<Uuid>,
+    /// Catalogue codes named by matches, quotes and fee decisions.
+    pub catalogue: Vec<String>,
+    /// Supplier-list codes named by matches and referrals.
+    pub suppliers: Vec<String>,
 }
 
 /// The longest second-repair window a policy may set (`RepairPolicy::validate`), plus a day.
@@ -226,6 +230,8 @@ pub async fn facts(
         units,
         staff,
         sites,
+        catalogue,
+        suppliers,
     } = wanted;
     if !units.is_empty() {
         let rows: Vec<(Uuid, Uuid)> =
@@ -266,12 +272,17 @@ pub async fn facts(
             }
         }
     }
-    if !sites.is_empty() {
+    if sites.is_empty() {
+        return Ok(facts);
+    }
+    facts.policies = wo_repo::policies(&mut *conn, sites).await?;
+    if !catalogue.is_empty() {
         let rows: Vec<(Uuid, String, i64, bool, bool)> = sqlx::query_as(
             "SELECT site_id, code, price_fen, requires_disclaimer, active FROM catalogue_items
-             WHERE site_id = ANY($1)",
+             WHERE site_id = ANY($1) AND code = ANY($2)",
         )
         .bind(sites)
+        .bind(catalogue)
         .fetch_all(&mut *conn)
         .await?;
         facts.catalogue = rows
@@ -287,16 +298,19 @@ pub async fn facts(
                 )
             })
             .collect();
-        let rows: Vec<(Uuid, String)> =
-            sqlx::query_as("SELECT site_id, code FROM supplier_items WHERE site_id = ANY($1)")
-                .bind(sites)
-                .fetch_all(&mut *conn)
-                .await?;
+    }
+    if !suppliers.is_empty() {
+        let rows: Vec<(Uuid, String)> = sqlx::query_as(
+            "SELECT site_id, code FROM supplier_items WHERE site_id = ANY($1) AND code = ANY($2)",
+        )
+        .bind(sites)
+        .bind(suppliers)
+        .fetch_all(&mut *conn)
+        .await?;
         facts.suppliers = rows
             .into_iter()
             .map(|(site, code)| (SiteId(site), code))
             .collect();
-        facts.policies = wo_repo::policies(&mut *conn, sites).await?;
     }
     Ok(facts)
 }

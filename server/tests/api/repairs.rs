@@ -1309,3 +1309,128 @@ async fn office_roles_pull_the_whole_site_and_technicians_their_own_jobs(pool: P
         );
     }
 }
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_fee_decided_by_both_sides_is_billed_and_a_referral_needs_the_supplier_list(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
+    let mut crew = Crew::new(&app).await;
+    let site = app.site_id("cuihu").await;
+    let unit = unit_n(&app, "cuihu", 50).await;
+    let order = Uuid::now_v7();
+    crew.desk
+        .one(
+            &app,
+            order,
+            None,
+            create_cmd(&app, unit, catalogue("W05")).await,
+        )
+        .await;
+    crew.mgr
+        .one(
+            &app,
+            order,
+            Some(1),
+            json!({"type": "assign", "technician": crew.tech_id}),
+        )
+        .await;
+    let lines = standard_lines(&app, "W05").await;
+    let mut batch = tech_batch(&app, &mut crew, order, &lines, "satisfied", Utc::now()).await;
+    // The fee could not be settled at the door: the resident accepts the work, unsigned.
+    batch.pop();
+    batch.push(crew.tech.mutation(
+        order,
+        Some(6),
+        json!({"type": "fee_pending", "note": "业户对角阀价格有异议", "acceptance": {"opinion": "先修好再说"}}),
+    ));
+    let r = crew.tech.push(&app, &batch).await;
+    assert_eq!(
+        outcome(&r, 4),
+        &json!({"status": "applied", "version": 7}),
+        "{r}"
+    );
+
+    // Engineering and customer service agree on the catalogue items only.
+    let decided = lines[..2].to_vec();
+    let decide = json!({"type": "decide_fee", "lines": decided});
+    let mut cs = Device::new(&app, "csmgr").await;
+    let mut wrong = decided.clone();
+    wrong[0] = QuoteLine::Item {
+        code: "W05".into(),
+        quantity: 1,
+        unit_price: Fen(1),
+        disclaimer_acknowledged: false,
+    };
+    let r = crew
+        .mgr
+        .one(
+            &app,
+            order,
+            Some(7),
+            json!({"type": "decide_fee", "lines": wrong}),
+        )
+        .await;
+    assert_eq!(outcome(&r, 0)["code"], "price_mismatch");
+    let r = crew.mgr.one(&app, order, Some(7), decide.clone()).await;
+    assert_eq!(outcome(&r, 0)["version"], 8, "{r}");
+    let r = cs.one(&app, order, Some(8), decide).await;
+    assert_eq!(outcome(&r, 0)["version"], 9, "{r}");
+    let (_, doc) = stored(&app, order).await;
+    assert_eq!(doc["status"], "closed");
+    let finance = app.signed_in("finance1").await;
+    let (code, batch) = post(
+        &finance,
+        &app,
+        &format!("/api/v1/sites/{site}/billing/batches"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(code, 200, "{batch}");
+    assert_eq!(batch["created"][0]["total"], total(&decided));
+
+    // On site, the technician finds the job is a supplier's: referred, with a listed item only.
+    let other = Uuid::now_v7();
+    crew.desk
+        .one(
+            &app,
+            other,
+            None,
+            create_cmd(&app, unit, json!({"type": "none"})).await,
+        )
+        .await;
+    crew.mgr
+        .one(
+            &app,
+            other,
+            Some(1),
+            json!({"type": "assign", "technician": crew.tech_id}),
+        )
+        .await;
+    crew.tech
+        .one(&app, other, Some(2), json!({"type": "arrive"}))
+        .await;
+    let r = crew
+        .tech
+        .one(
+            &app,
+            other,
+            Some(3),
+            json!({"type": "refer", "supplier_code": "S99"}),
+        )
+        .await;
+    assert_eq!(outcome(&r, 0)["code"], "unknown_supplier_item");
+    let r = crew
+        .tech
+        .one(
+            &app,
+            other,
+            Some(3),
+            json!({"type": "refer", "supplier_code": "S05"}),
+        )
+        .await;
+    assert_eq!(outcome(&r, 0)["version"], 4, "{r}");
+    let (_, doc) = stored(&app, other).await;
+    assert_eq!(doc["status"], "referred");
+    assert_eq!(doc["matched"], json!({"type": "supplier", "code": "S05"}));
+}
