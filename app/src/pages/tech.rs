@@ -557,6 +557,12 @@ fn Job() -> impl IntoView {
         saved: RwSignal::new(false),
         error: RwSignal::new(None),
     };
+    // Another job opened in the same page (a link to an earlier job): nothing carries over.
+    Effect::new(move |_| {
+        id.track();
+        ctx.saved.set(false);
+        ctx.error.set(None);
+    });
     view! {
         <section class="job" id="job">
             <a class="back" href="/tech">{move || i18n.t(Msg::TechBack)}</a>
@@ -671,10 +677,10 @@ fn JobMore(l: Loaded) -> impl IntoView {
             }
         }
     }
-    let times: Vec<(String, String, String)> = codes
+    let times: Vec<CatalogueRef> = codes
         .iter()
         .filter_map(|c| catalogue_item(&r, o.site_id, c))
-        .map(|c| (c.code.clone(), c.name_zh.clone(), std_minutes_text(i18n, c)))
+        .cloned()
         .collect();
     let photos = o.photos.clone();
     let earlier = l.earlier;
@@ -697,8 +703,11 @@ fn JobMore(l: Loaded) -> impl IntoView {
             <section class="card std-times" id="std-times">
                 <h3>{move || i18n.t(Msg::TechStdTimes)}</h3>
                 <ul class="plain">
-                    {times.clone().into_iter().map(|(code, name, t)| view! {
-                        <li><span class="mono">{code}</span> " " {name} " · " <span class="muted">{t}</span></li>
+                    {times.clone().into_iter().map(|c| view! {
+                        <li>
+                            <span class="mono">{c.code.clone()}</span> " " {c.name_zh.clone()} " · "
+                            <span class="muted">{move || std_minutes_text(i18n, &c)}</span>
+                        </li>
                     }).collect_view()}
                 </ul>
             </section>
@@ -889,9 +898,7 @@ fn Step(
             let editing = order.clone();
             view! {
                 <section class="card step" id="step-quote">
-                    <Show when=move || mode.get() == Mode::Main>
-                        <QuoteEditor order=editing.clone() reference ctx />
-                    </Show>
+                    <QuoteEditor order=editing reference ctx />
                     <SideForms order reference ctx mode my_name />
                 </section>
             }
@@ -1358,6 +1365,15 @@ fn QuoteEditor(order: WorkOrder, reference: Memo<ReferenceData>, ctx: Ctx) -> im
         order.scope.clone()
     });
     let initial = drafts_of(&order, &reference.get_untracked());
+    // Lines added from a click must live as long as the editor, not as long as whatever
+    // happened to own the click (the search results are redrawn at once).
+    let owner = StoredValue::new(Owner::current());
+    let owned = move |f: &dyn Fn() -> Draft| -> Draft {
+        owner.with_value(|o| match o {
+            Some(o) => o.with(f),
+            None => f(),
+        })
+    };
     let next_key = StoredValue::new(initial.len() as u32);
     let lines = RwSignal::new(initial);
     let take_key = move || {
@@ -1406,7 +1422,8 @@ fn QuoteEditor(order: WorkOrder, reference: Memo<ReferenceData>, ctx: Ctx) -> im
                 *q = n.to_string();
             }),
             None => {
-                let d = item_draft(&c, kind, take_key(), 1, false);
+                let key = take_key();
+                let d = owned(&|| item_draft(&c, kind, key, 1, false));
                 lines.update(|ls| ls.push(d));
             }
         }
@@ -1446,10 +1463,12 @@ fn QuoteEditor(order: WorkOrder, reference: Memo<ReferenceData>, ctx: Ctx) -> im
             ctx.fail("material", ctx.problem(Msg::TechErrApproval));
             return;
         }
-        let d = Draft::Material {
-            key: take_key(),
-            name,
-            spec: m_spec.get_untracked().trim().to_owned(),
+        let key = take_key();
+        let spec = m_spec.get_untracked().trim().to_owned();
+        let d = owned(&|| Draft::Material {
+            key,
+            name: name.clone(),
+            spec: spec.clone(),
             price,
             source: if office {
                 MaterialSource::Office
@@ -1458,7 +1477,7 @@ fn QuoteEditor(order: WorkOrder, reference: Memo<ReferenceData>, ctx: Ctx) -> im
             },
             approved: office,
             qty: RwSignal::new(q.to_string()),
-        };
+        });
         lines.update(|ls| ls.push(d));
         ctx.error.set(None);
         m_name.set(String::new());
@@ -1635,8 +1654,9 @@ fn LineRow(d: Draft, lines: RwSignal<Vec<Draft>>) -> impl IntoView {
             ack,
             ..
         } => {
-            let t = match minutes {
-                Some(n) if *per_metre => {
+            let (minutes, per_metre) = (*minutes, *per_metre);
+            let t = move || match minutes {
+                Some(n) if per_metre => {
                     i18n.tf(Msg::TechStdMinutesPerMetre, &[("n", n.to_string())])
                 }
                 Some(n) => i18n.tf(Msg::TechStdMinutes, &[("n", n.to_string())]),
@@ -1644,23 +1664,23 @@ fn LineRow(d: Draft, lines: RwSignal<Vec<Draft>>) -> impl IntoView {
             };
             (
                 format!("{code} {name}"),
-                t,
+                Signal::derive(t),
                 disclaimer.then(|| (remarks.clone(), *ack)),
             )
         }
         Draft::Material {
             name, spec, source, ..
         } => {
-            let src = match source {
-                MaterialSource::Resident => i18n.t(Msg::TechSourceResident),
-                MaterialSource::Office => i18n.t(Msg::TechSourceOffice),
+            let m = match source {
+                MaterialSource::Resident => Msg::TechSourceResident,
+                MaterialSource::Office => Msg::TechSourceOffice,
             };
             let title = if spec.is_empty() {
                 name.clone()
             } else {
                 format!("{name}（{spec}）")
             };
-            (title, src.to_owned(), None)
+            (title, Signal::derive(move || i18n.t(m).to_owned()), None)
         }
     };
     let kind = if matches!(d, Draft::Item { .. }) {
@@ -2018,7 +2038,7 @@ fn SignatureShown(label: Msg, sig: domain::work_orders::Signature) -> impl IntoV
     view! {
         <figure class="signature-shown" data-testid="signature-image">
             <figcaption class="muted small">{move || i18n.t(label)}</figcaption>
-            <BlobImg blob=sig.image alt=i18n.t(label) />
+            <BlobImg blob=sig.image alt=text_now(i18n, label) />
             <figcaption class="small">
                 {move || i18n.tf(Msg::TechSignedBy, &[("name", name.clone()), ("time", at.clone())])}
             </figcaption>
