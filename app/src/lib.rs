@@ -2,6 +2,9 @@
 //! Pages are split by capability under `pages/`; no SQL here: data comes from the server's JSON
 //! API or, for offline work, from the device's own store.
 
+// Leptos view types nest deeply on the larger screens (job flow, order detail).
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod boot;
 #[cfg(feature = "hydrate")]
