@@ -136,7 +136,9 @@ pub fn push_cpu(w: &crate::world::World, batch: usize) -> anyhow::Result<()> {
             &HashMap::new(),
             |_| Vec::new(),
             |m| {
-                let Command::WorkOrder(cmd) = &m.command;
+                let Command::WorkOrder(cmd) = &m.command else {
+                    unreachable!("the bench only makes work orders")
+                };
                 match apply(
                     None,
                     WorkOrderId(m.entity_id),

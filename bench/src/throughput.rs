@@ -228,7 +228,9 @@ fn raw_batches(w: &World, plan: Plan) -> anyhow::Result<Vec<Writer<RawBatch>>> {
                 seq += 1;
                 let at = now - Span::seconds(5) + Span::milliseconds(seq as i64);
                 let q = payload::create(device, seq, at, gen.new_request(now))?;
-                let Command::WorkOrder(cmd) = &q.mutation.command;
+                let Command::WorkOrder(cmd) = &q.mutation.command else {
+                    anyhow::bail!("the bench only makes work orders");
+                };
                 let mut order = apply(
                     None,
                     WorkOrderId(q.mutation.entity_id),

@@ -376,11 +376,12 @@ impl Engine {
             let records: Vec<StoredRecord> = body
                 .changes
                 .into_iter()
-                .map(|c| match c.record {
-                    Record::WorkOrder(order) => StoredRecord {
+                .filter_map(|c| match c.record {
+                    Record::WorkOrder(order) => Some(StoredRecord {
                         version: c.version,
                         order,
-                    },
+                    }),
+                    Record::Round(_) => None,
                 })
                 .collect();
             let store = self.store.lock().await;

@@ -397,7 +397,9 @@ impl Store {
             ) {
                 continue;
             }
-            let Command::WorkOrder(cmd) = &e.mutation.command;
+            let Command::WorkOrder(cmd) = &e.mutation.command else {
+                continue;
+            };
             let id = e.mutation.entity_id;
             let pos = out.iter().position(|(o, _, _)| o.id.0 == id);
             let current = pos.map(|i| &out[i].0);

@@ -9,6 +9,7 @@ pub mod checklist;
 pub mod findings;
 pub mod report;
 pub mod round;
+pub mod route;
 
 #[cfg(test)]
 mod tests;

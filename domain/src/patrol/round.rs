@@ -141,6 +141,12 @@ pub struct Round {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RoundCommand {
+    /// Plans today's round of a route on the phone (offline too); the server plans it again
+    /// from its own copy of the route.
+    Create {
+        route_id: crate::ids::RouteId,
+        date: NaiveDate,
+    },
     Start,
     /// The decoded QR value, typed code, or camera result: all one path.
     Scan {
@@ -177,8 +183,19 @@ pub enum RoundCommand {
 }
 
 impl RoundCommand {
+    /// Photos the command names.
+    pub fn blobs(&self) -> Vec<BlobRef> {
+        match self {
+            RoundCommand::Answer { photos, .. } | RoundCommand::Finding { photos, .. } => {
+                photos.clone()
+            }
+            _ => Vec::new(),
+        }
+    }
+
     pub const fn type_name(&self) -> &'static str {
         match self {
+            RoundCommand::Create { .. } => "round.create",
             RoundCommand::Start => "round.start",
             RoundCommand::Scan { .. } => "round.scan",
             RoundCommand::Answer { .. } => "round.answer",
@@ -219,6 +236,14 @@ pub enum RoundError {
         field: &'static str,
         reason: &'static str,
     },
+    #[error("this round exists already")]
+    AlreadyExists,
+    #[error("no such round")]
+    NotFound,
+    #[error("your role may not walk patrol rounds")]
+    Forbidden,
+    #[error("the route is unknown, inactive, empty or of another site")]
+    UnknownRoute,
     #[error("cannot {action} a round that is {from}")]
     InvalidTransition {
         from: &'static str,
@@ -310,6 +335,7 @@ impl Round {
         let mut next = self.clone();
         let active = self.status == RoundStatus::InProgress;
         match cmd {
+            RoundCommand::Create { .. } => return Err(RoundError::AlreadyExists),
             RoundCommand::Start => {
                 if self.status != RoundStatus::Planned {
                     return Err(transition(self, cmd));
@@ -435,5 +461,70 @@ impl Round {
             }
         }
         Ok(next)
+    }
+}
+
+/// What `apply_round` needs to know besides the round: the routes and checkpoints of the
+/// actor's sites, and where any scanned code belongs.
+#[derive(Debug, Clone, Default)]
+pub struct PatrolFacts {
+    pub routes: Vec<super::route::Route>,
+    pub checkpoints: Vec<super::route::Checkpoint>,
+    /// Codes of checkpoints of other sites (the server knows them; a phone does not).
+    pub other_codes: Vec<(String, SiteId, CheckpointId)>,
+}
+
+impl PatrolFacts {
+    pub fn known(&self, code: &str) -> Option<KnownCode> {
+        self.checkpoints
+            .iter()
+            .find(|c| c.code == code)
+            .map(|c| KnownCode {
+                site_id: c.site_id,
+                checkpoint_id: c.id,
+            })
+            .or_else(|| {
+                self.other_codes.iter().find(|(c, ..)| c == code).map(
+                    |(_, site_id, checkpoint_id)| KnownCode {
+                        site_id: *site_id,
+                        checkpoint_id: *checkpoint_id,
+                    },
+                )
+            })
+    }
+}
+
+/// The one entry point: creates (plans) a round or applies a command to it, for `actor`.
+pub fn apply_round(
+    current: Option<&Round>,
+    id: RoundId,
+    cmd: &RoundCommand,
+    actor: &crate::work_orders::Actor,
+    facts: &PatrolFacts,
+    at: DateTime<Utc>,
+) -> Result<Round, RoundError> {
+    use crate::people::Role::*;
+    let sites = &actor.sites;
+    match (current, cmd) {
+        (Some(_), RoundCommand::Create { .. }) => Err(RoundError::AlreadyExists),
+        (None, RoundCommand::Create { route_id, date }) => {
+            if !matches!(actor.role, Patrol | CsMgr | Security) {
+                return Err(RoundError::Forbidden);
+            }
+            let route = facts
+                .routes
+                .iter()
+                .find(|r| r.id == *route_id && sites.contains(&r.site_id))
+                .ok_or(RoundError::UnknownRoute)?;
+            super::route::plan_round(id, route, &facts.checkpoints, actor.staff_id, *date)
+                .map_err(|_| RoundError::UnknownRoute)
+        }
+        (None, _) => Err(RoundError::NotFound),
+        (Some(r), cmd) => {
+            if !sites.contains(&r.site_id) {
+                return Err(RoundError::NotOfficer);
+            }
+            r.apply(cmd, actor.staff_id, &|c| facts.known(c), at)
+        }
     }
 }

@@ -94,7 +94,9 @@ pub async fn push(
     let mut wanted = repo::FactsWanted::default();
     let mut shas = Vec::new();
     for m in &parsed {
-        let Command::WorkOrder(c) = &m.command;
+        let Command::WorkOrder(c) = &m.command else {
+            continue;
+        };
         let item_codes = |lines: &[QuoteLine]| -> Vec<String> {
             lines
                 .iter()
@@ -179,7 +181,13 @@ pub async fn push(
                 .collect()
         },
         |m| {
-            let Command::WorkOrder(cmd) = &m.command;
+            let Command::WorkOrder(cmd) = &m.command else {
+                // Patrol rounds are applied by the patrol slice (issue 5), not yet served.
+                return Outcome::Rejected {
+                    code: RejectCode::MalformedMutation,
+                    message: "this server does not accept patrol rounds yet".into(),
+                };
+            };
             let at = sla::trusted(m.occurred_at, offset_ms, received_at);
             let current = working.get(&m.entity_id);
             let stale = m.base_version.is_some() && m.base_version != current.map(|s| s.version);
