@@ -112,6 +112,7 @@ impl Gen {
             matched: Default::default(),
             leak: false,
             second_repair_reported: false,
+            patrol_source: None,
         }
     }
 }

@@ -103,6 +103,7 @@ fn new_request() -> NewRepairRequest {
         matched: Default::default(),
         leak: false,
         second_repair_reported: false,
+        patrol_source: None,
     }
 }
 
@@ -248,6 +249,7 @@ fn work_order() -> WorkOrder {
         shortage: None,
         warranty: None,
         closed_at: None,
+        patrol_source: None,
     }
 }
 

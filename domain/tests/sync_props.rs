@@ -361,6 +361,7 @@ fn command(cmd: Cmd) -> Command {
             matched: Default::default(),
             leak: false,
             second_repair_reported: false,
+            patrol_source: None,
         }),
         Cmd::Accept => WorkOrderCommand::Accept,
         Cmd::Arrive => WorkOrderCommand::Arrive,

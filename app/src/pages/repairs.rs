@@ -521,6 +521,7 @@ fn NewRepairForm() -> impl IntoView {
             matched,
             leak: leak.get_untracked(),
             second_repair_reported: second.get_untracked(),
+            patrol_source: None,
         };
         busy.set(true);
         let id = new_id();

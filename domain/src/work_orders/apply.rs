@@ -702,6 +702,7 @@ fn create(
         shortage: None,
         warranty: (new.kind == RepairKind::WarrantyComplaint).then(Default::default),
         closed_at,
+        patrol_source: new.patrol_source.clone(),
     };
     // 紧急情况: a technician who is there starts at once, without collecting a ticket.
     if emergency && actor.role == Tech {

@@ -314,6 +314,16 @@ pub struct NewRepairRequest {
     /// The resident says the same fault was repaired before (二次返修).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub second_repair_reported: bool,
+    /// Made from a fault found on patrol: the de-duplication key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patrol_source: Option<PatrolSource>,
+}
+
+/// The patrol fault an order was made from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PatrolSource {
+    pub round_id: crate::ids::RoundId,
+    pub fault: crate::patrol::findings::FaultSource,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -552,6 +562,8 @@ pub struct WorkOrder {
     pub warranty: Option<WarrantyCoordination>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patrol_source: Option<PatrolSource>,
 }
 
 /// The earlier job a second repair repeats.

@@ -138,6 +138,7 @@ pub(super) fn in_home() -> NewRepairRequest {
         matched: CatalogueMatch::None,
         leak: false,
         second_repair_reported: false,
+        patrol_source: None,
     }
 }
 
