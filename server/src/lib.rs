@@ -6,6 +6,7 @@ pub mod billing;
 pub mod config;
 pub mod demo;
 pub mod http;
+pub mod patrol;
 pub mod pwa;
 pub mod reference;
 pub mod sync;
@@ -99,6 +100,48 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/billing/requests/{id}/pay",
             post(billing::routes::pay),
+        )
+        .route(
+            "/api/v1/sites/{site}/checkpoints",
+            get(patrol::routes::list_checkpoints).post(patrol::routes::create_checkpoint),
+        )
+        .route(
+            "/api/v1/checkpoints/{id}",
+            axum::routing::put(patrol::routes::update_checkpoint),
+        )
+        .route(
+            "/api/v1/checkpoints/{id}/qr.svg",
+            get(patrol::routes::checkpoint_qr),
+        )
+        .route(
+            "/api/v1/sites/{site}/routes",
+            get(patrol::routes::list_routes).post(patrol::routes::create_route),
+        )
+        .route(
+            "/api/v1/routes/{id}",
+            axum::routing::put(patrol::routes::update_route),
+        )
+        .route(
+            "/api/v1/sites/{site}/patrol/rounds",
+            get(patrol::routes::day_rounds),
+        )
+        .route("/api/v1/rounds/{id}", get(patrol::routes::round_report))
+        .route(
+            "/api/v1/sites/{site}/patrol/stats",
+            get(patrol::routes::stats),
+        )
+        .route(
+            "/api/v1/sites/{site}/cases",
+            get(patrol::routes::list_cases),
+        )
+        .route("/api/v1/cases/{id}/close", post(patrol::routes::close_case))
+        .route(
+            "/api/v1/notifications",
+            get(patrol::routes::list_notifications),
+        )
+        .route(
+            "/api/v1/notifications/{id}/read",
+            post(patrol::routes::read_notification),
         )
         .route("/api/v1/sync/conflicts", get(sync::conflicts::list))
         .route(

@@ -10,6 +10,7 @@ pub mod findings;
 pub mod report;
 pub mod round;
 pub mod route;
+pub mod views;
 
 #[cfg(test)]
 mod tests;

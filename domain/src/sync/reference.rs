@@ -3,6 +3,8 @@
 
 use crate::ids::{CatalogueItemId, SiteId, StaffId, UnitId};
 use crate::money::Fen;
+use crate::patrol::round::PatrolFacts;
+use crate::patrol::route::{Checkpoint, Route};
 use crate::people::Role;
 use crate::reference::UnitQuery;
 use crate::work_orders::policy::RepairPolicy;
@@ -58,7 +60,8 @@ pub struct SitePolicy {
     pub policy: RepairPolicy,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+// Not `Eq`: checkpoints carry surveyed positions (floating point).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReferenceData {
     pub units: Vec<UnitRef>,
     pub technicians: Vec<StaffRef>,
@@ -67,6 +70,12 @@ pub struct ReferenceData {
     pub suppliers: Vec<SupplierRef>,
     #[serde(default)]
     pub policies: Vec<SitePolicy>,
+    /// Active patrol checkpoints of the user's sites (roles that walk or manage rounds).
+    #[serde(default)]
+    pub checkpoints: Vec<Checkpoint>,
+    /// Active patrol routes of the user's sites (same roles).
+    #[serde(default)]
+    pub routes: Vec<Route>,
 }
 
 impl ReferenceData {
@@ -113,6 +122,17 @@ impl ReferenceData {
                 .iter()
                 .map(|p| (p.site_id, p.policy))
                 .collect(),
+        }
+    }
+
+    /// The facts a device needs to run `patrol::round::apply_round` itself. Codes of other
+    /// sites are unknown on a phone: such a scan is refused there as unknown, and the server
+    /// says which site it belongs to.
+    pub fn patrol_facts(&self) -> PatrolFacts {
+        PatrolFacts {
+            routes: self.routes.clone(),
+            checkpoints: self.checkpoints.clone(),
+            other_codes: Vec::new(),
         }
     }
 

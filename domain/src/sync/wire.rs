@@ -186,6 +186,25 @@ pub enum RejectCode {
     SecondRepairNeedsVisit,
     /// The job is closed, declined, referred or answered already.
     AlreadyFinal,
+    // Added with patrol rounds (additive: older devices show them as unknown codes).
+    /// No checkpoint has the scanned code.
+    UnknownCheckpoint,
+    /// The scanned code is another site's checkpoint.
+    OtherSiteCheckpoint,
+    /// The checkpoint is not on this round.
+    NotOnRound,
+    /// A checklist answered before its checkpoint was scanned.
+    NotScanned,
+    /// The item is not on the checkpoint's checklist.
+    UnknownChecklistItem,
+    /// An 异常 answer without a note or a photo.
+    FaultNeedsEvidence,
+    /// Finish with checkpoints left: finish early with a reason instead.
+    CheckpointsLeft,
+    /// The route is unknown, inactive, empty or of another site.
+    UnknownRoute,
+    /// Only the round's officer may change it.
+    NotOfficer,
     /// The server failed; try again.
     Internal,
 }

@@ -1,8 +1,10 @@
 //! The demo compound 翠湖花园 (648 units, ~600 occupied households, so the 500–800 visit-quota
-//! tier applies), a small second site 枫林苑 for cross-site checks, staff for every role, and the
-//! reference lists of requirements §3.1–3.2. Deterministic apart from ids and password salts.
+//! tier applies), a small second site 枫林苑 for cross-site checks, staff for every role, the
+//! reference lists of requirements §3.1–3.2, and patrol checkpoints and routes (`patrol.rs`).
+//! Deterministic apart from ids and password salts.
 
 pub mod data;
+pub mod patrol;
 
 use crate::auth::password;
 use data::{ReferralReason, TimeUnit, CATALOGUE, SUPPLIERS};
@@ -156,8 +158,9 @@ pub async fn load_if_missing(pool: &PgPool) -> anyhow::Result<bool> {
         .fetch_one(&mut *tx)
         .await?;
     if exists {
-        // A demo loaded before site policies existed gets its policy row now.
+        // A demo loaded before site policies (or patrols) existed gets them now.
         load_policies(&mut tx).await?;
+        patrol::load(&mut tx).await?;
         tx.commit().await?;
         return Ok(false);
     }
@@ -167,6 +170,7 @@ pub async fn load_if_missing(pool: &PgPool) -> anyhow::Result<bool> {
     }
     load_staff(&mut tx).await?;
     load_policies(&mut tx).await?;
+    patrol::load(&mut tx).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -4,6 +4,8 @@
 
 use super::SyncError;
 use crate::auth::extract::Authenticated;
+use crate::patrol::repo as patrol_repo;
+use crate::patrol::routes::manages_patrols;
 use crate::work_orders::repo as wo_repo;
 use crate::AppState;
 use axum::extract::{Query, State};
@@ -17,6 +19,7 @@ use domain::sync::reference::{
 use domain::sync::wire::{Change, PullResponse, Record, PROTOCOL_VERSION};
 use serde::Deserialize;
 use sqlx::PgConnection;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 #[derive(Deserialize)]
@@ -47,10 +50,72 @@ impl Cursor {
     }
 }
 
-/// Roles that see every record of their sites; the others see what they created or are
+/// Roles that see every work order of their sites; the others see what they created or are
 /// assigned to.
 fn sees_whole_site(role: Role) -> bool {
     !matches!(role, Role::Tech | Role::Patrol | Role::Security)
+}
+
+/// What a user's pull may return.
+#[derive(Debug, Clone, Copy)]
+struct Scope {
+    me: Uuid,
+    /// Every work order of the sites.
+    all_orders: bool,
+    /// Every round of the sites (customer-service and centre managers, admin); the others see
+    /// their own rounds only.
+    all_rounds: bool,
+}
+
+/// A record the feed names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entity {
+    WorkOrder(Uuid),
+    Round(Uuid),
+}
+
+/// Loads the records, in the order named, skipping any that vanished.
+async fn records(conn: &mut PgConnection, named: &[Entity]) -> Result<Vec<Change>, SyncError> {
+    let (mut orders, mut rounds) = (Vec::new(), Vec::new());
+    for e in named {
+        match e {
+            Entity::WorkOrder(id) => orders.push(*id),
+            Entity::Round(id) => rounds.push(*id),
+        }
+    }
+    let mut orders: HashMap<Uuid, Change> = wo_repo::load(&mut *conn, &orders, false)
+        .await?
+        .into_iter()
+        .map(|s| {
+            (
+                s.order.id.0,
+                Change {
+                    version: s.version,
+                    record: Record::WorkOrder(s.order),
+                },
+            )
+        })
+        .collect();
+    let mut rounds: HashMap<Uuid, Change> = patrol_repo::load_rounds(&mut *conn, &rounds, false)
+        .await?
+        .into_iter()
+        .map(|s| {
+            (
+                s.round.id.0,
+                Change {
+                    version: s.version,
+                    record: Record::Round(s.round),
+                },
+            )
+        })
+        .collect();
+    Ok(named
+        .iter()
+        .filter_map(|e| match e {
+            Entity::WorkOrder(id) => orders.remove(id),
+            Entity::Round(id) => rounds.remove(id),
+        })
+        .collect())
 }
 
 pub async fn pull(
@@ -61,17 +126,21 @@ pub async fn pull(
     let profile = auth.profile();
     let sites: Vec<Uuid> = profile.sites.iter().map(|s| s.id.0).collect();
     let me = profile.staff_id.0;
-    let all = sees_whole_site(profile.role);
+    let scope = Scope {
+        me,
+        all_orders: sees_whole_site(profile.role),
+        all_rounds: manages_patrols(profile.role),
+    };
     let limit = q.limit.unwrap_or(200).clamp(1, 500);
     let mut tx = state.pool.begin().await?;
-    let (ids, cursor, has_more) = match q.cursor.as_deref() {
-        None | Some("") => snapshot(&mut tx, &sites, me, all).await?,
+    let (named, cursor, has_more) = match q.cursor.as_deref() {
+        None | Some("") => snapshot(&mut tx, &sites, scope).await?,
         Some(c) => {
             let c = Cursor::decode(c).ok_or(SyncError::BadCursor)?;
-            feed(&mut tx, c, &sites, me, all, limit).await?
+            feed(&mut tx, c, &sites, scope, limit).await?
         }
     };
-    let orders = wo_repo::load(&mut tx, &ids, false).await?;
+    let changes = records(&mut tx, &named).await?;
     sqlx::query("UPDATE sync_devices SET last_pull_at = now() WHERE staff_id = $1")
         .bind(me)
         .execute(&mut *tx)
@@ -80,13 +149,7 @@ pub async fn pull(
     Ok(Json(PullResponse {
         protocol: PROTOCOL_VERSION,
         server_time: Utc::now(),
-        changes: orders
-            .into_iter()
-            .map(|s| Change {
-                version: s.version,
-                record: Record::WorkOrder(s.order),
-            })
-            .collect(),
+        changes,
         cursor: cursor.encode(),
         has_more,
     }))
@@ -96,9 +159,8 @@ pub async fn pull(
 async fn snapshot(
     conn: &mut PgConnection,
     sites: &[Uuid],
-    me: Uuid,
-    all: bool,
-) -> Result<(Vec<Uuid>, Cursor, bool), SyncError> {
+    scope: Scope,
+) -> Result<(Vec<Entity>, Cursor, bool), SyncError> {
     // Every transaction below xmin has finished and is in this snapshot; later ones will come
     // through the feed (possibly again, which the device ignores by version).
     let xmin: String = sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
@@ -110,50 +172,74 @@ async fn snapshot(
          ORDER BY updated_at DESC LIMIT 1000",
     )
     .bind(sites)
-    .bind(me)
-    .bind(all)
+    .bind(scope.me)
+    .bind(scope.all_orders)
+    .fetch_all(&mut *conn)
+    .await?;
+    // Rounds still being walked, and the last two weeks' (China dates).
+    let rounds: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM rounds
+         WHERE site_id = ANY($1) AND ($3 OR officer = $2)
+           AND (status IN ('planned', 'in_progress')
+                OR date >= (now() AT TIME ZONE 'Asia/Shanghai')::date - 14)
+         ORDER BY updated_at DESC LIMIT 500",
+    )
+    .bind(sites)
+    .bind(scope.me)
+    .bind(scope.all_rounds)
     .fetch_all(&mut *conn)
     .await?;
     let xid = xmin.parse().map_err(|_| SyncError::BadCursor)?;
-    Ok((ids, Cursor { xid, id: 0 }, false))
+    let named = ids
+        .into_iter()
+        .map(Entity::WorkOrder)
+        .chain(rounds.into_iter().map(Entity::Round))
+        .collect();
+    Ok((named, Cursor { xid, id: 0 }, false))
 }
 
 async fn feed(
     conn: &mut PgConnection,
     after: Cursor,
     sites: &[Uuid],
-    me: Uuid,
-    all: bool,
+    scope: Scope,
     limit: i64,
-) -> Result<(Vec<Uuid>, Cursor, bool), SyncError> {
-    let rows: Vec<(String, i64, Uuid)> = sqlx::query_as(
-        "SELECT txid::text, id, entity_id FROM sync_changes
+) -> Result<(Vec<Entity>, Cursor, bool), SyncError> {
+    let rows: Vec<(String, i64, String, Uuid)> = sqlx::query_as(
+        "SELECT txid::text, id, entity_kind, entity_id FROM sync_changes
          WHERE (txid, id) > ($1::text::xid8, $2)
            AND txid < pg_snapshot_xmin(pg_current_snapshot())
-           AND site_id = ANY($3) AND ($5 OR $4 = ANY(audience))
-         ORDER BY txid, id LIMIT $6",
+           AND site_id = ANY($3)
+           AND ($4 = ANY(audience)
+                OR CASE entity_kind WHEN 'round' THEN $6 ELSE $5 END)
+         ORDER BY txid, id LIMIT $7",
     )
     .bind(after.xid.to_string())
     .bind(after.id)
     .bind(sites)
-    .bind(me)
-    .bind(all)
+    .bind(scope.me)
+    .bind(scope.all_orders)
+    .bind(scope.all_rounds)
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
     let has_more = rows.len() as i64 == limit;
     let mut cursor = after;
-    let mut ids = Vec::new();
-    for (xid, id, entity) in &rows {
+    let mut named = Vec::new();
+    for (xid, id, kind, entity) in &rows {
         cursor = Cursor {
             xid: xid.parse().map_err(|_| SyncError::BadCursor)?,
             id: *id,
         };
-        if !ids.contains(entity) {
-            ids.push(*entity);
+        let e = match kind.as_str() {
+            "round" => Entity::Round(*entity),
+            _ => Entity::WorkOrder(*entity),
+        };
+        if !named.contains(&e) {
+            named.push(e);
         }
     }
-    Ok((ids, cursor, has_more))
+    Ok((named, cursor, has_more))
 }
 
 pub async fn reference(
@@ -162,6 +248,18 @@ pub async fn reference(
 ) -> Result<Json<ReferenceData>, SyncError> {
     let sites: Vec<Uuid> = auth.profile().sites.iter().map(|s| s.id.0).collect();
     let mut conn = state.pool.acquire().await?;
+    // Checkpoints and routes for those who walk rounds or manage them (a phone plans and
+    // checks a round offline with them); a technician's phone does without.
+    let (checkpoints, routes) = if matches!(auth.profile().role, Role::Patrol | Role::Security)
+        || manages_patrols(auth.profile().role)
+    {
+        (
+            patrol_repo::site_checkpoints(&mut conn, &sites, true).await?,
+            patrol_repo::routes(&mut conn, &sites, None, true).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let units: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
         "SELECT u.id, u.site_id, b.number || '栋' || u.entrance || '单元' || u.room AS label
          FROM units u JOIN buildings b ON b.id = u.building_id
@@ -273,6 +371,8 @@ pub async fn reference(
             )
             .collect(),
         policies,
+        checkpoints,
+        routes,
     }))
 }
 

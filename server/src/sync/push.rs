@@ -8,12 +8,14 @@ use super::repo::{self, ChangeRow, RecordMeta};
 use super::SyncError;
 use crate::auth::extract::Authenticated;
 use crate::http::ApiJson;
+use crate::patrol::repo::{self as patrol_repo, StoredRound};
 use crate::work_orders::repo::{self as wo_repo, Stored};
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use domain::ids::{SiteId, WorkOrderId};
+use domain::ids::{RoundId, SiteId, WorkOrderId};
+use domain::patrol::round::{apply_round, PatrolFacts, RoundCommand, RoundError, RoundStatus};
 use domain::sync::push::{parse_incoming, process_push, Incoming};
 use domain::sync::wire::{
     Command, ConflictCode, Mutation, Outcome, PushRequest, PushResponse, RejectCode, MAX_BATCH,
@@ -45,6 +47,68 @@ fn reject_code(e: &WorkOrderError) -> RejectCode {
         WorkOrderError::SecondRepairNeedsVisit => RejectCode::SecondRepairNeedsVisit,
         WorkOrderError::AlreadyFinal(_) => RejectCode::AlreadyFinal,
     }
+}
+
+fn round_reject_code(e: &RoundError) -> RejectCode {
+    match e {
+        RoundError::NotOfficer => RejectCode::NotOfficer,
+        RoundError::UnknownCheckpoint => RejectCode::UnknownCheckpoint,
+        RoundError::OtherSite => RejectCode::OtherSiteCheckpoint,
+        RoundError::NotOnRound => RejectCode::NotOnRound,
+        RoundError::NotScanned => RejectCode::NotScanned,
+        RoundError::UnknownItem => RejectCode::UnknownChecklistItem,
+        RoundError::FaultNeedsEvidence => RejectCode::FaultNeedsEvidence,
+        RoundError::CheckpointsLeft => RejectCode::CheckpointsLeft,
+        RoundError::InvalidInput { .. } => RejectCode::InvalidInput,
+        RoundError::AlreadyExists => RejectCode::AlreadyExists,
+        RoundError::NotFound => RejectCode::UnknownEntity,
+        RoundError::Forbidden => RejectCode::Forbidden,
+        RoundError::UnknownRoute => RejectCode::UnknownRoute,
+        RoundError::InvalidTransition { .. } => RejectCode::InvalidTransition,
+    }
+}
+
+/// What the batch's round commands name: routes to plan from, codes scanned.
+#[derive(Default)]
+struct PatrolWanted {
+    any: bool,
+    routes: Vec<Uuid>,
+    codes: Vec<String>,
+}
+
+/// The patrol facts of a batch: the routes its creates name (on the pusher's sites) with their
+/// checkpoints, and every checkpoint its scans name — the pusher's sites' ones as checkpoints,
+/// other sites' ones as foreign codes, so such a scan is refused as another site's.
+async fn patrol_facts(
+    conn: &mut sqlx::PgConnection,
+    wanted: &PatrolWanted,
+    my_sites: &[Uuid],
+) -> sqlx::Result<PatrolFacts> {
+    let mut facts = PatrolFacts::default();
+    if !wanted.any {
+        return Ok(facts);
+    }
+    if !wanted.routes.is_empty() {
+        facts.routes = patrol_repo::routes(conn, my_sites, Some(&wanted.routes), false).await?;
+        let mut ids: Vec<Uuid> = facts
+            .routes
+            .iter()
+            .flat_map(|r| r.checkpoints.iter().map(|c| c.0))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        facts.checkpoints = patrol_repo::checkpoints_by_ids(conn, &ids).await?;
+    }
+    for c in patrol_repo::checkpoints_by_codes(conn, &wanted.codes).await? {
+        if my_sites.contains(&c.site_id.0) {
+            if !facts.checkpoints.iter().any(|x| x.id == c.id) {
+                facts.checkpoints.push(c);
+            }
+        } else {
+            facts.other_codes.push((c.code, c.site_id, c.id));
+        }
+    }
+    Ok(facts)
 }
 
 /// A text conflict to put on the review list.
@@ -93,9 +157,22 @@ pub async fn push(
     let my_sites: Vec<Uuid> = actor.sites.iter().map(|s| s.0).collect();
     let mut wanted = repo::FactsWanted::default();
     let mut shas = Vec::new();
+    let mut patrol_wanted = PatrolWanted::default();
     for m in &parsed {
-        let Command::WorkOrder(c) = &m.command else {
-            continue;
+        shas.extend(m.command.blobs().into_iter().map(|b| b.sha256));
+        let c = match &m.command {
+            Command::WorkOrder(c) => c,
+            Command::Round(c) => {
+                patrol_wanted.any = true;
+                match c {
+                    RoundCommand::Create { route_id, .. } => patrol_wanted.routes.push(route_id.0),
+                    RoundCommand::Scan { code, .. } => {
+                        patrol_wanted.codes.push(code.trim().to_owned())
+                    }
+                    _ => {}
+                }
+                continue;
+            }
         };
         let item_codes = |lines: &[QuoteLine]| -> Vec<String> {
             lines
@@ -125,7 +202,6 @@ pub async fn push(
             }
             _ => {}
         }
-        shas.extend(m.command.blobs().into_iter().map(|b| b.sha256));
     }
 
     let mut tx = state.pool.begin().await?;
@@ -139,6 +215,22 @@ pub async fn push(
         .into_iter()
         .map(|s| (s.order.id.0, s))
         .collect();
+    let mut rounds: HashMap<Uuid, StoredRound> = if patrol_wanted.any {
+        patrol_repo::load_rounds(&mut tx, &entity_ids, true)
+            .await?
+            .into_iter()
+            .map(|s| (s.round.id.0, s))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let rounds_before: HashMap<Uuid, RoundStatus> =
+        rounds.iter().map(|(k, v)| (*k, v.round.status)).collect();
+    patrol_wanted.routes.sort();
+    patrol_wanted.routes.dedup();
+    patrol_wanted.codes.sort();
+    patrol_wanted.codes.dedup();
+    let patrol = patrol_facts(&mut tx, &patrol_wanted, &my_sites).await?;
     let before: HashMap<Uuid, Option<domain::ids::StaffId>> = working
         .iter()
         .map(|(k, v)| (*k, v.order.assignee))
@@ -148,6 +240,13 @@ pub async fn push(
     wanted
         .sites
         .extend(working.values().map(|s| s.order.site_id.0));
+    // Rounds raise repair orders at their site: its policy is needed too.
+    wanted
+        .sites
+        .extend(rounds.values().map(|s| s.round.site_id.0));
+    wanted
+        .sites
+        .extend(patrol.routes.iter().map(|r| r.site_id.0));
     wanted.sites.retain(|s| my_sites.contains(s));
     for v in [&mut wanted.units, &mut wanted.staff, &mut wanted.sites] {
         v.sort();
@@ -167,6 +266,8 @@ pub async fn push(
     let mut created: Vec<Uuid> = Vec::new();
     let mut reviews: Vec<ReviewItem> = Vec::new();
     let mut occurred: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
+    let mut rounds_changed: Vec<Uuid> = Vec::new();
+    let mut rounds_occurred: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
     let output = process_push(
         req.device_id,
         &mut ledger,
@@ -181,14 +282,53 @@ pub async fn push(
                 .collect()
         },
         |m| {
-            let Command::WorkOrder(cmd) = &m.command else {
-                // Patrol rounds are applied by the patrol slice (issue 5), not yet served.
-                return Outcome::Rejected {
-                    code: RejectCode::MalformedMutation,
-                    message: "this server does not accept patrol rounds yet".into(),
-                };
-            };
             let at = sla::trusted(m.occurred_at, offset_ms, received_at);
+            let cmd = match &m.command {
+                Command::WorkOrder(cmd) => cmd,
+                Command::Round(cmd) => {
+                    // A round is the officer's alone: commands apply in order, and a refusal
+                    // is final (no text merges, nobody else moves it on).
+                    let current = rounds.get(&m.entity_id);
+                    return match apply_round(
+                        current.map(|s| &s.round),
+                        RoundId(m.entity_id),
+                        cmd,
+                        &actor,
+                        &patrol,
+                        at,
+                    ) {
+                        Ok(round) => {
+                            let (version, route_id) = match (current, cmd) {
+                                (Some(s), _) => (s.version + 1, s.route_id),
+                                (None, RoundCommand::Create { route_id, .. }) => (1, *route_id),
+                                (None, _) => {
+                                    return Outcome::Rejected {
+                                        code: RejectCode::Internal,
+                                        message: "a round without its route".into(),
+                                    }
+                                }
+                            };
+                            rounds_occurred.entry(m.entity_id).or_insert(at);
+                            rounds.insert(
+                                m.entity_id,
+                                StoredRound {
+                                    round,
+                                    version,
+                                    route_id,
+                                },
+                            );
+                            if !rounds_changed.contains(&m.entity_id) {
+                                rounds_changed.push(m.entity_id);
+                            }
+                            Outcome::Applied { version }
+                        }
+                        Err(e) => Outcome::Rejected {
+                            code: round_reject_code(&e),
+                            message: e.to_string(),
+                        },
+                    };
+                }
+            };
             let current = working.get(&m.entity_id);
             let stale = m.base_version.is_some() && m.base_version != current.map(|s| s.version);
             match work_orders::apply(
@@ -270,6 +410,28 @@ pub async fn push(
         },
     );
 
+    // The work the changed rounds' faults call for: new orders join this push's writes.
+    let changed_rounds: Vec<&StoredRound> = rounds_changed
+        .iter()
+        .filter_map(|id| rounds.get(id))
+        .collect();
+    let raised = crate::patrol::work::raise(
+        &mut tx,
+        &changed_rounds,
+        &rounds_before,
+        &actor,
+        &facts,
+        received_at,
+    )
+    .await?;
+    for (order, at) in raised.orders {
+        let id = order.id.0;
+        created.push(id);
+        changed.push(id);
+        occurred.insert(id, at);
+        working.insert(id, Stored { order, version: 1 });
+    }
+
     // Serial numbers for new orders: per site and month of the report.
     let mut by_period: HashMap<(SiteId, String), Vec<Uuid>> = HashMap::new();
     for id in &created {
@@ -326,6 +488,34 @@ pub async fn push(
         })
         .collect();
     repo::append_changes(&mut tx, &changes, received_at).await?;
+    // Rounds: the officer's own feed; the managers who see every round of a site read them by
+    // role in pull.
+    let round_writes: Vec<(&StoredRound, DateTime<Utc>)> = changed_rounds
+        .iter()
+        .map(|s| {
+            let at = rounds_occurred
+                .get(&s.round.id.0)
+                .copied()
+                .unwrap_or(received_at);
+            (*s, at)
+        })
+        .collect();
+    patrol_repo::upsert_rounds(&mut tx, &round_writes, received_at).await?;
+    let round_changes: Vec<ChangeRow> = changed_rounds
+        .iter()
+        .map(|s| ChangeRow {
+            site_id: s.round.site_id,
+            entity_kind: "round",
+            entity_id: s.round.id.0,
+            version: s.version,
+            audience: vec![s.round.officer.0],
+        })
+        .collect();
+    repo::append_changes(&mut tx, &round_changes, received_at).await?;
+    for c in &raised.cases {
+        patrol_repo::insert_case(&mut tx, c).await?;
+    }
+    patrol_repo::insert_notifications(&mut tx, &raised.notifications, received_at).await?;
     let meta: HashMap<Uuid, (Uuid, &'static str, DateTime<Utc>)> = parsed
         .iter()
         .map(|m| {
