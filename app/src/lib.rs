@@ -82,7 +82,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/repairs/:id/print") view=pages::print::PrintPage />
                 <Route path=path!("/tech") view=pages::tech::TechHomePage />
                 <Route path=path!("/tech/jobs/:id") view=pages::tech::JobPage />
-                <Route path=path!("/patrol") view=|| pages::home::role_home(Area::PatrolHome) />
+                <Route path=path!("/patrol") view=pages::patrol::PatrolHomePage />
+                <Route path=path!("/patrol/rounds/:id") view=pages::patrol::RoundPage />
+                <Route path=path!("/patrol/manage") view=pages::patrol::PatrolManagerPage />
+                <Route path=path!("/patrol/reports/:id") view=pages::patrol::RoundReportPage />
+                <Route path=path!("/patrol/checkpoints") view=pages::patrol::CheckpointsPage />
+                <Route path=path!("/patrol/labels") view=pages::patrol::LabelsPage />
                 <Route path=path!("/desk") view=|| pages::home::role_home(Area::DeskHome) />
                 <Route path=path!("/eng") view=pages::board::EngBoardPage />
                 <Route path=path!("/cs") view=|| pages::home::role_home(Area::CsBoard) />

@@ -8,6 +8,7 @@ pub mod home;
 pub mod login;
 pub mod me;
 pub mod outbox;
+pub mod patrol;
 pub mod print;
 pub mod repairs;
 pub mod review;
