@@ -253,22 +253,20 @@ pub async fn load(conn: &mut PgConnection) -> anyhow::Result<()> {
             Schedule::Daily,
             grounds,
         ));
-        if spec.buildings > 1 {
-            routes.push(route(
-                site,
-                "雨雪大风天气 阳台检查",
-                false,
-                Schedule::Weather,
-                balconies,
-            ));
-            routes.push(route(
-                site,
-                "节假日 空置住户巡查",
-                false,
-                Schedule::Holiday,
-                stairwells,
-            ));
-        }
+        routes.push(route(
+            site,
+            "雨雪大风天气 阳台检查",
+            false,
+            Schedule::Weather,
+            balconies,
+        ));
+        routes.push(route(
+            site,
+            "节假日 空置住户巡查",
+            false,
+            Schedule::Holiday,
+            stairwells,
+        ));
         for c in &b.checkpoints {
             repo::save_checkpoint(conn, c, now).await?;
         }

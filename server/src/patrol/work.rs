@@ -73,12 +73,14 @@ fn notify(round: &Round, kind: NotificationKind, text: String) -> NewNotificatio
     }
 }
 
-/// Raises the work of `rounds` (changed by this push, in order). `before` holds each round's
-/// status before the push (absent for rounds it created).
+/// Raises the work of `rounds` (changed by this push, in order). `before` holds each round as
+/// it was before the push (absent for rounds it created): a fault is considered once, in the
+/// push that records it — raised, or left out because work for it was open then — so a later
+/// step of the same round never raises it again after that work closed.
 pub async fn raise(
     conn: &mut PgConnection,
     rounds: &[&StoredRound],
-    before: &HashMap<Uuid, RoundStatus>,
+    before: &HashMap<Uuid, Round>,
     actor: &Actor,
     facts: &Facts,
     received_at: DateTime<Utc>,
@@ -97,8 +99,9 @@ pub async fn raise(
     let mut contacts: HashMap<(StaffId, SiteId), Option<Contact>> = HashMap::new();
     for s in rounds {
         let r = &s.round;
+        let earlier = before.get(&r.id.0);
         if r.status == RoundStatus::FinishedEarly
-            && before.get(&r.id.0) != Some(&RoundStatus::FinishedEarly)
+            && earlier.map(|e| e.status) != Some(RoundStatus::FinishedEarly)
         {
             out.notifications.push(notify(
                 r,
@@ -117,6 +120,9 @@ pub async fn raise(
         }
         let mut taken = repo::taken_sources(conn, r.site_id, r.id).await?;
         taken.extend(raised.get(&r.site_id).into_iter().flatten().cloned());
+        if let Some(e) = earlier {
+            taken.extend(derive_work(e, &[]).into_iter().map(|w| w.source));
+        }
         for w in derive_work(r, &taken) {
             raised.entry(r.site_id).or_default().push(w.source.clone());
             let at = found_at(r, &w.source).unwrap_or(received_at);

@@ -15,7 +15,7 @@ use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use domain::ids::{RoundId, SiteId, WorkOrderId};
-use domain::patrol::round::{apply_round, PatrolFacts, RoundCommand, RoundError, RoundStatus};
+use domain::patrol::round::{apply_round, PatrolFacts, Round, RoundCommand, RoundError};
 use domain::sync::push::{parse_incoming, process_push, Incoming};
 use domain::sync::wire::{
     Command, ConflictCode, Mutation, Outcome, PushRequest, PushResponse, RejectCode, MAX_BATCH,
@@ -224,8 +224,8 @@ pub async fn push(
     } else {
         HashMap::new()
     };
-    let rounds_before: HashMap<Uuid, RoundStatus> =
-        rounds.iter().map(|(k, v)| (*k, v.round.status)).collect();
+    let rounds_before: HashMap<Uuid, Round> =
+        rounds.iter().map(|(k, v)| (*k, v.round.clone())).collect();
     patrol_wanted.routes.sort();
     patrol_wanted.routes.dedup();
     patrol_wanted.codes.sort();

@@ -135,6 +135,19 @@ impl Device {
         })
     }
 
+    /// A mutation of a patrol round.
+    pub fn round(&mut self, entity: Uuid, base: Option<i64>, cmd: Value) -> Value {
+        let mut m = self.mutation(entity, base, cmd);
+        m["command"]["kind"] = json!("round");
+        m
+    }
+
+    /// Makes one round mutation and pushes it alone.
+    pub async fn one_round(&mut self, app: &TestApp, entity: Uuid, cmd: Value) -> Value {
+        let m = self.round(entity, None, cmd);
+        self.push(app, &[m]).await
+    }
+
     pub async fn push(&self, app: &TestApp, mutations: &[Value]) -> Value {
         let r = self
             .client
@@ -209,4 +222,40 @@ pub async fn staff_id(app: &TestApp, username: &str) -> Uuid {
         .fetch_one(&app.pool)
         .await
         .unwrap()
+}
+
+/// Uploads `size` bytes of a (fake) image from `dev` in one chunk and returns its reference.
+pub async fn upload_blob(
+    app: &TestApp,
+    dev: &Device,
+    content_type: &str,
+    size: usize,
+) -> domain::sync::wire::BlobRef {
+    use sha2::{Digest, Sha256};
+    let bytes: Vec<u8> = Uuid::now_v7()
+        .as_bytes()
+        .iter()
+        .cycle()
+        .take(size)
+        .copied()
+        .collect();
+    let sha = hex::encode(Sha256::digest(&bytes));
+    let r = dev
+        .client
+        .put(app.url(&format!("/api/sync/v1/blobs/{sha}")))
+        .header(
+            "content-range",
+            format!("bytes 0-{}/{}", bytes.len() - 1, bytes.len()),
+        )
+        .header("x-blob-type", content_type)
+        .body(bytes.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    domain::sync::wire::BlobRef {
+        sha256: sha,
+        size: bytes.len() as u64,
+        content_type: content_type.into(),
+    }
 }

@@ -6,5 +6,6 @@ mod auth;
 mod bodies;
 mod demo;
 mod helpers;
+mod patrol;
 mod repairs;
 mod sync;
