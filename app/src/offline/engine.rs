@@ -3,14 +3,15 @@
 //! on a timer, when the service worker wakes it and on "sync now", and backs off with jitter
 //! after a failure. A permanent refusal stays in the outbox, shown, until the user acts.
 
-use super::store::{Store, StoredRecord};
+use super::store::{Store, StoredRecord, StoredRound, RECORDS_SCHEMA, RECORDS_SCHEMA_KEY};
 use super::SyncStatus;
 use crate::i18n::Msg;
 use chrono::{DateTime, Utc};
-use domain::ids::{MutationId, WorkOrderId};
+use domain::ids::{MutationId, RoundId, WorkOrderId};
+use domain::patrol::round::{apply_round, Round, RoundCommand, RoundError};
 use domain::session::StaffProfile;
 use domain::sync::backoff::retry_delay_ms;
-use domain::sync::outbox::OutboxEntry;
+use domain::sync::outbox::{EntryState, OutboxEntry};
 use domain::sync::reference::ReferenceData;
 use domain::sync::wire::{
     BlobRef, Command, Outcome, PullResponse, PushRequest, PushResponse, Record, PROTOCOL_VERSION,
@@ -335,6 +336,10 @@ impl Engine {
                 let _ = s
                     .set_meta("clock_offset_ms", &body.clock_offset_ms.to_string())
                     .await;
+                // A round keeps what the server applied even if the pull that follows fails
+                // (no signal again in the next stairwell): otherwise its scans would vanish from
+                // the phone until the next pull, and the officer would scan again.
+                self.fold_applied_rounds(&s).await.map_err(Stop::Local)?;
                 // Applied entries leave the queue only after their new state is on disk.
                 s.prune().await.map_err(Stop::Local)?;
             }
@@ -352,14 +357,67 @@ impl Engine {
         s.save_entries(ids).await.map_err(Stop::Local)
     }
 
+    /// Folds the applied round commands of the outbox into the stored rounds, at the version
+    /// the server gave them. A stored round at that version or later has them already.
+    async fn fold_applied_rounds(&self, s: &Store) -> Result<(), String> {
+        let applied: Vec<(Uuid, i64, &RoundCommand, DateTime<Utc>)> = s
+            .outbox
+            .entries
+            .iter()
+            .filter_map(|e| match (&e.state, &e.mutation.command) {
+                (EntryState::Applied { version }, Command::Round(cmd)) => {
+                    Some((e.mutation.entity_id, *version, cmd, e.mutation.occurred_at))
+                }
+                _ => None,
+            })
+            .collect();
+        if applied.is_empty() {
+            return Ok(());
+        }
+        let stored = s.rounds().await?;
+        let facts = s.reference().await?.unwrap_or_default().patrol_facts();
+        let actor = self.actor();
+        let mut ids: Vec<Uuid> = Vec::new();
+        for a in &applied {
+            if !ids.contains(&a.0) {
+                ids.push(a.0);
+            }
+        }
+        let mut out = Vec::new();
+        'rounds: for id in ids {
+            let base = stored.iter().find(|r| r.round.id.0 == id);
+            let mut version = base.map_or(0, |r| r.version);
+            let mut round: Option<Round> = base.map(|r| r.round.clone());
+            let mut changed = false;
+            for (_, v, cmd, at) in applied.iter().filter(|a| a.0 == id) {
+                if *v <= version {
+                    continue;
+                }
+                match apply_round(round.as_ref(), RoundId(id), cmd, &actor, &facts, *at) {
+                    Ok(next) => round = Some(next),
+                    // Not sure what the server made of it: leave the round to the next pull.
+                    Err(_) => continue 'rounds,
+                }
+                version = *v;
+                changed = true;
+            }
+            if let (true, Some(round)) = (changed, round) {
+                out.push(StoredRound { version, round });
+            }
+        }
+        s.save_rounds(out).await
+    }
+
     async fn pull(&self) -> Result<(), Stop> {
-        let mut cursor = self
-            .store
-            .lock()
-            .await
-            .meta("cursor")
-            .await
-            .map_err(Stop::Local)?;
+        let (cursor, schema) = {
+            let s = self.store.lock().await;
+            (
+                s.meta("cursor").await.map_err(Stop::Local)?,
+                s.meta(RECORDS_SCHEMA_KEY).await.map_err(Stop::Local)?,
+            )
+        };
+        // A store from a build that dropped some kinds of record starts again from a snapshot.
+        let mut cursor = cursor.filter(|_| schema.as_deref() == Some(RECORDS_SCHEMA));
         loop {
             let url = match &cursor {
                 Some(c) => format!("/api/sync/v1/pull?cursor={c}"),
@@ -373,26 +431,29 @@ impl Engine {
             }
             check(resp.status())?;
             let body: PullResponse = resp.json().await.map_err(|_| Stop::Server(502))?;
-            let records: Vec<StoredRecord> = body
-                .changes
-                .into_iter()
-                .filter_map(|c| match c.record {
-                    Record::WorkOrder(order) => Some(StoredRecord {
+            let mut records: Vec<StoredRecord> = Vec::new();
+            let mut rounds: Vec<StoredRound> = Vec::new();
+            for c in body.changes {
+                match c.record {
+                    Record::WorkOrder(order) => records.push(StoredRecord {
                         version: c.version,
                         order,
                     }),
-                    Record::Round(_) => None,
-                })
-                .collect();
+                    Record::Round(round) => rounds.push(StoredRound {
+                        version: c.version,
+                        round,
+                    }),
+                }
+            }
             let store = self.store.lock().await;
             if cursor.is_none() {
                 store
-                    .replace_all_records(records, &body.cursor)
+                    .replace_all_records(records, rounds, &body.cursor)
                     .await
                     .map_err(Stop::Local)?;
             } else {
                 store
-                    .save_pull(records, &body.cursor)
+                    .save_pull(records, rounds, &body.cursor)
                     .await
                     .map_err(Stop::Local)?;
             }
@@ -493,6 +554,68 @@ impl Engine {
         }))
     }
 
+    /// Runs a round command against the device's own view first (the same `apply_round` the
+    /// server runs), so a refusal is shown at once; then queues it durably.
+    pub async fn submit_round(
+        self: &Rc<Self>,
+        entity: Uuid,
+        cmd: RoundCommand,
+    ) -> Result<(), SubmitError> {
+        let reference = self
+            .store
+            .lock()
+            .await
+            .reference()
+            .await
+            .map_err(SubmitError::Storage)?
+            .unwrap_or_default();
+        let facts = reference.patrol_facts();
+        let actor = self.actor();
+        let views = self.rounds().await.map_err(SubmitError::Storage)?;
+        let current = views.iter().find(|(r, _, _)| r.id.0 == entity);
+        apply_round(
+            current.map(|(r, _, _)| r),
+            RoundId(entity),
+            &cmd,
+            &actor,
+            &facts,
+            now(),
+        )
+        .map_err(SubmitError::Round)?;
+        let base = current.map(|(_, v, _)| *v).filter(|v| *v > 0);
+        self.store
+            .lock()
+            .await
+            .enqueue(entity, base, Command::Round(cmd), now())
+            .await
+            .map_err(SubmitError::Storage)?;
+        self.changed().await;
+        crate::browser::request_background_sync();
+        self.clone().kick();
+        Ok(())
+    }
+
+    /// Rounds as this device shows them: the stored ones with the outbox replayed on top.
+    pub async fn rounds(&self) -> Result<Vec<(Round, i64, bool)>, String> {
+        let store = self.store.lock().await;
+        let rounds = store.rounds().await?;
+        let facts = store.reference().await?.unwrap_or_default().patrol_facts();
+        let actor = self.actor();
+        Ok(store.round_view(rounds, |cur, id, cmd, at| {
+            apply_round(cur, RoundId(id), cmd, &actor, &facts, at).ok()
+        }))
+    }
+
+    /// An object URL of a photo kept on this device, for an `<img>`; the caller revokes it.
+    pub async fn photo_url(&self, sha: &str) -> Option<String> {
+        let (bytes, ct) = self.store.lock().await.blob_bytes(sha).await.ok()??;
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+        let opts = web_sys::BlobPropertyBag::new();
+        opts.set_type(&ct);
+        let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).ok()?;
+        web_sys::Url::create_object_url_with_blob(&blob).ok()
+    }
+
     pub async fn reference(&self) -> Option<ReferenceData> {
         self.store.lock().await.reference().await.ok().flatten()
     }
@@ -524,6 +647,8 @@ impl Engine {
 pub enum SubmitError {
     /// The rules refuse it (shown to the user; nothing saved).
     Rule(WorkOrderError),
+    /// The round rules refuse it (shown to the user; nothing saved).
+    Round(RoundError),
     /// The device could not save it.
     Storage(String),
 }
@@ -531,7 +656,7 @@ pub enum SubmitError {
 impl SubmitError {
     pub fn msg(&self) -> Msg {
         match self {
-            SubmitError::Rule(_) => Msg::SyncRefused,
+            SubmitError::Rule(_) | SubmitError::Round(_) => Msg::SyncRefused,
             SubmitError::Storage(_) => Msg::SyncStorageFailed,
         }
     }

@@ -71,6 +71,26 @@ impl Db {
         it.map(|r| r.map_err(err)).collect()
     }
 
+    /// The values whose keys start with `prefix` (`"round:"`), in key order: one kind of record
+    /// of a store that keeps several, read without parsing the others.
+    pub async fn all_prefixed(&self, store: &str, prefix: &str) -> Result<Vec<String>, String> {
+        let tx = self.0.transaction(store).build().map_err(err)?;
+        let s = tx.object_store(store).map_err(err)?;
+        // Every key with the prefix sorts at or above it and below the prefix with its last
+        // character bumped (`"round:"` … `"round;"`).
+        let mut upper = prefix.to_owned();
+        let last = upper.pop().ok_or("empty prefix")?;
+        upper.push(char::from_u32(last as u32 + 1).ok_or("bad prefix")?);
+        let it = s
+            .get_all::<String>()
+            .with_query::<String, _>(prefix.to_owned()..upper)
+            .primitive()
+            .map_err(err)?
+            .await
+            .map_err(err)?;
+        it.map(|r| r.map_err(err)).collect()
+    }
+
     /// Applies `ops` atomically and durably: all or nothing, on disk before it returns Ok.
     pub async fn write(&self, ops: Vec<Op>) -> Result<(), String> {
         if ops.is_empty() {

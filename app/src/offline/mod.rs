@@ -56,6 +56,7 @@ pub fn use_sync_status() -> SyncStatus {
 pub mod client {
     use crate::i18n::Msg;
     use domain::ids::MutationId;
+    use domain::patrol::round::{Round, RoundCommand, RoundError};
     use domain::sync::outbox::OutboxEntry;
     use domain::sync::reference::ReferenceData;
     use domain::sync::wire::BlobRef;
@@ -70,6 +71,25 @@ pub mod client {
         pub version: i64,
         /// This device has unsynced changes to it.
         pub unsynced: bool,
+    }
+
+    /// A patrol round as this device shows it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct RoundView {
+        pub round: Round,
+        /// The server's version (0 = never synced).
+        pub version: i64,
+        /// This device has unsynced changes to it.
+        pub unsynced: bool,
+    }
+
+    /// Why a round command was not queued.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum RoundSubmitError {
+        /// The round rules refuse it; nothing was saved.
+        Rule(RoundError),
+        /// The device could not save it (or its store is not open).
+        Storage(String),
     }
 
     #[cfg(feature = "hydrate")]
@@ -105,6 +125,7 @@ pub mod client {
             return e.submit(entity, cmd).await.map_err(|err| {
                 let detail = match &err {
                     super::engine::SubmitError::Rule(r) => r.to_string(),
+                    super::engine::SubmitError::Round(r) => r.to_string(),
                     super::engine::SubmitError::Storage(s) => s.clone(),
                 };
                 (err.msg(), detail)
@@ -115,6 +136,66 @@ pub mod client {
             let _ = (entity, cmd);
             Err((Msg::SyncStorageFailed, String::new()))
         }
+    }
+
+    /// The patrol rounds on this device (the officer's own; every round of the sites for a
+    /// manager), newest first.
+    pub async fn rounds() -> Vec<RoundView> {
+        #[cfg(feature = "hydrate")]
+        if let Some(e) = engine() {
+            let mut v: Vec<RoundView> = e
+                .rounds()
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(round, version, unsynced)| RoundView {
+                    round,
+                    version,
+                    unsynced,
+                })
+                .collect();
+            v.sort_by(|a, b| {
+                (b.round.date, b.round.started_at, b.round.id.0).cmp(&(
+                    a.round.date,
+                    a.round.started_at,
+                    a.round.id.0,
+                ))
+            });
+            return v;
+        }
+        Vec::new()
+    }
+
+    /// Queues a round command (`Create` plans a round with `entity` as its id). The device's own
+    /// `apply_round` checks it first; `Ok` only once the outbox entry is on disk.
+    pub async fn submit_round(entity: Uuid, cmd: RoundCommand) -> Result<(), RoundSubmitError> {
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(e) = engine() else {
+                return Err(RoundSubmitError::Storage("no store".into()));
+            };
+            return e.submit_round(entity, cmd).await.map_err(|err| match err {
+                super::engine::SubmitError::Round(r) => RoundSubmitError::Rule(r),
+                super::engine::SubmitError::Rule(r) => RoundSubmitError::Storage(r.to_string()),
+                super::engine::SubmitError::Storage(s) => RoundSubmitError::Storage(s),
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = (entity, cmd);
+            Err(RoundSubmitError::Storage("no store".into()))
+        }
+    }
+
+    /// An object URL for a photo kept on this device (taken here, maybe not uploaded yet);
+    /// `None` when it is not here. The caller revokes it.
+    pub async fn local_photo_url(sha256: String) -> Option<String> {
+        #[cfg(feature = "hydrate")]
+        if let Some(e) = engine() {
+            return e.photo_url(&sha256).await;
+        }
+        let _ = sha256;
+        None
     }
 
     pub async fn outbox() -> Vec<OutboxEntry> {

@@ -1,11 +1,18 @@
 //! The local store: the outbox, the records the user works on, photos, reference data and the
 //! sync bookkeeping, all in one IndexedDB database per staff member.
+//!
+//! Records of every kind share the `records` object store, told apart by the key's prefix
+//! (`work_order:<id>`, `round:<id>`): adding a kind needs no schema upgrade of the database, so
+//! an old page still open in another tab neither blocks nor breaks (it reads only the kinds it
+//! knows). A device that dropped a kind from its pulls before it kept that kind starts its next
+//! pull from a snapshot ([`RECORDS_SCHEMA`]).
 
 use super::idb::{Db, Op, BLOBS, META, OUTBOX, RECORDS, REFERENCE};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use domain::ids::{DeviceId, MutationId, StaffId};
+use domain::patrol::round::{Round, RoundCommand};
 use domain::sync::outbox::{EntryState, Outbox, OutboxEntry};
 use domain::sync::reference::ReferenceData;
 use domain::sync::wire::{BlobRef, Command};
@@ -17,11 +24,37 @@ fn outbox_key(seq: u64) -> String {
     format!("{seq:012}")
 }
 
-/// A record as the server last sent it.
+const ORDER_PREFIX: &str = "work_order:";
+const ROUND_PREFIX: &str = "round:";
+
+fn order_key(id: impl std::fmt::Display) -> String {
+    format!("{ORDER_PREFIX}{id}")
+}
+
+fn round_key(id: impl std::fmt::Display) -> String {
+    format!("{ROUND_PREFIX}{id}")
+}
+
+/// The kinds of record this build keeps from pulls. A device whose stored mark differs pulls a
+/// snapshot once: version "2" added patrol rounds, which earlier builds pulled and dropped, so
+/// their cursors are past rounds they never stored.
+pub const RECORDS_SCHEMA: &str = "2";
+/// Meta key of [`RECORDS_SCHEMA`].
+pub const RECORDS_SCHEMA_KEY: &str = "records_schema";
+
+/// A work order as the server last sent it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StoredRecord {
     pub version: i64,
     pub order: WorkOrder,
+}
+
+/// A patrol round as the server last sent it (or as this device folded its own applied
+/// changes into it, see [`Store::save_rounds`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredRound {
+    pub version: i64,
+    pub round: Round,
 }
 
 /// A photo or signature kept on the device until uploaded.
@@ -224,27 +257,52 @@ impl Store {
             .await
     }
 
+    /// The work orders on the device.
     pub async fn records(&self) -> Result<Vec<StoredRecord>, String> {
         Ok(self
             .db
-            .all(RECORDS)
+            .all_prefixed(RECORDS, ORDER_PREFIX)
             .await?
             .into_iter()
             .filter_map(|t| serde_json::from_str(&t).ok())
             .collect())
     }
 
-    /// Stores records from a pull (newer versions only) and the cursor, in one transaction.
-    pub async fn save_pull(&self, records: Vec<StoredRecord>, cursor: &str) -> Result<(), String> {
+    /// The patrol rounds on the device.
+    pub async fn rounds(&self) -> Result<Vec<StoredRound>, String> {
+        Ok(self
+            .db
+            .all_prefixed(RECORDS, ROUND_PREFIX)
+            .await?
+            .into_iter()
+            .filter_map(|t| serde_json::from_str(&t).ok())
+            .collect())
+    }
+
+    /// Whether the stored copy under `key` is older than `version` (or missing or unreadable).
+    async fn older(&self, key: &str, version: i64) -> Result<bool, String> {
+        #[derive(Deserialize)]
+        struct Versioned {
+            version: i64,
+        }
+        Ok(match self.db.get(RECORDS, key).await? {
+            Some(t) => {
+                serde_json::from_str::<Versioned>(&t).map_or(true, |old| version >= old.version)
+            }
+            None => true,
+        })
+    }
+
+    /// Puts of the records that are newer than what the device holds.
+    async fn newer_ops(
+        &self,
+        orders: Vec<StoredRecord>,
+        rounds: Vec<StoredRound>,
+    ) -> Result<Vec<Op>, String> {
         let mut ops = Vec::new();
-        for r in records {
-            let key = format!("work_order:{}", r.order.id);
-            let newer = match self.db.get(RECORDS, &key).await? {
-                Some(t) => serde_json::from_str::<StoredRecord>(&t)
-                    .map_or(true, |old| r.version >= old.version),
-                None => true,
-            };
-            if newer {
+        for r in orders {
+            let key = order_key(r.order.id);
+            if self.older(&key, r.version).await? {
                 ops.push(Op::Put {
                     store: RECORDS,
                     key,
@@ -252,6 +310,27 @@ impl Store {
                 });
             }
         }
+        for r in rounds {
+            let key = round_key(r.round.id);
+            if self.older(&key, r.version).await? {
+                ops.push(Op::Put {
+                    store: RECORDS,
+                    key,
+                    json: json(&r)?,
+                });
+            }
+        }
+        Ok(ops)
+    }
+
+    /// Stores records from a pull (newer versions only) and the cursor, in one transaction.
+    pub async fn save_pull(
+        &self,
+        records: Vec<StoredRecord>,
+        rounds: Vec<StoredRound>,
+        cursor: &str,
+    ) -> Result<(), String> {
+        let mut ops = self.newer_ops(records, rounds).await?;
         ops.push(Op::Put {
             store: META,
             key: "cursor".into(),
@@ -260,21 +339,39 @@ impl Store {
         self.db.write(ops).await
     }
 
-    /// Forgets records the server no longer sends in a snapshot (e.g. reassigned away).
+    /// Stores rounds as this device now knows them (newer versions only): the server's record
+    /// with this device's own applied changes folded in, so a round does not fall back to an
+    /// older state between a push that succeeded and a pull that did not.
+    pub async fn save_rounds(&self, rounds: Vec<StoredRound>) -> Result<(), String> {
+        let ops = self.newer_ops(Vec::new(), rounds).await?;
+        self.db.write(ops).await
+    }
+
+    /// Forgets records the server no longer sends in a snapshot (e.g. reassigned away, or a
+    /// round older than the two weeks a phone keeps), and marks the store as holding every kind
+    /// this build keeps.
     pub async fn replace_all_records(
         &self,
         records: Vec<StoredRecord>,
+        rounds: Vec<StoredRound>,
         cursor: &str,
     ) -> Result<(), String> {
         let keep: Vec<String> = records
             .iter()
-            .map(|r| format!("work_order:{}", r.order.id))
+            .map(|r| order_key(r.order.id))
+            .chain(rounds.iter().map(|r| round_key(r.round.id)))
             .collect();
         let mut ops: Vec<Op> = self
             .records()
             .await?
             .into_iter()
-            .map(|r| format!("work_order:{}", r.order.id))
+            .map(|r| order_key(r.order.id))
+            .chain(
+                self.rounds()
+                    .await?
+                    .into_iter()
+                    .map(|r| round_key(r.round.id)),
+            )
             .filter(|k| !keep.contains(k))
             .map(|key| Op::Delete {
                 store: RECORDS,
@@ -284,7 +381,14 @@ impl Store {
         for r in records {
             ops.push(Op::Put {
                 store: RECORDS,
-                key: format!("work_order:{}", r.order.id),
+                key: order_key(r.order.id),
+                json: json(&r)?,
+            });
+        }
+        for r in rounds {
+            ops.push(Op::Put {
+                store: RECORDS,
+                key: round_key(r.round.id),
                 json: json(&r)?,
             });
         }
@@ -292,6 +396,11 @@ impl Store {
             store: META,
             key: "cursor".into(),
             json: cursor.into(),
+        });
+        ops.push(Op::Put {
+            store: META,
+            key: RECORDS_SCHEMA_KEY.into(),
+            json: RECORDS_SCHEMA.into(),
         });
         self.db.write(ops).await
     }
@@ -384,35 +493,75 @@ impl Store {
         records: Vec<StoredRecord>,
         apply: impl Fn(Option<&WorkOrder>, Uuid, &WorkOrderCommand, DateTime<Utc>) -> Option<WorkOrder>,
     ) -> Vec<(WorkOrder, i64, bool)> {
-        let mut out: Vec<(WorkOrder, i64, bool)> = records
-            .into_iter()
-            .map(|r| (r.order, r.version, false))
-            .collect();
-        for e in &self.outbox.entries {
-            if matches!(
-                e.state,
-                EntryState::Applied { .. }
-                    | EntryState::Rejected { .. }
-                    | EntryState::Conflict { .. }
-            ) {
-                continue;
-            }
-            let Command::WorkOrder(cmd) = &e.mutation.command else {
-                continue;
-            };
-            let id = e.mutation.entity_id;
-            let pos = out.iter().position(|(o, _, _)| o.id.0 == id);
-            let current = pos.map(|i| &out[i].0);
-            if let Some(next) = apply(current, id, cmd, e.mutation.occurred_at) {
-                match pos {
-                    Some(i) => {
-                        out[i].0 = next;
-                        out[i].2 = true;
-                    }
-                    None => out.push((next, 0, true)),
+        replay(
+            &self.outbox.entries,
+            records
+                .into_iter()
+                .map(|r| (r.order, r.version, false))
+                .collect(),
+            |c| match c {
+                Command::WorkOrder(c) => Some(c),
+                _ => None,
+            },
+            |o| o.id.0,
+            apply,
+        )
+    }
+
+    /// Rounds as the user should see them, the same way as [`Store::view`].
+    pub fn round_view(
+        &self,
+        rounds: Vec<StoredRound>,
+        apply: impl Fn(Option<&Round>, Uuid, &RoundCommand, DateTime<Utc>) -> Option<Round>,
+    ) -> Vec<(Round, i64, bool)> {
+        replay(
+            &self.outbox.entries,
+            rounds
+                .into_iter()
+                .map(|r| (r.round, r.version, false))
+                .collect(),
+            |c| match c {
+                Command::Round(c) => Some(c),
+                _ => None,
+            },
+            |r| r.id.0,
+            apply,
+        )
+    }
+}
+
+/// Replays the outbox's unsettled commands of one kind (`pick`) on `records`: records changed or
+/// created by them come back flagged unsynced. A command its rule refuses here is skipped (the
+/// outbox page shows what the server makes of it).
+fn replay<T, C>(
+    entries: &[OutboxEntry],
+    mut out: Vec<(T, i64, bool)>,
+    pick: impl Fn(&Command) -> Option<&C>,
+    id_of: impl Fn(&T) -> Uuid,
+    apply: impl Fn(Option<&T>, Uuid, &C, DateTime<Utc>) -> Option<T>,
+) -> Vec<(T, i64, bool)> {
+    for e in entries {
+        if matches!(
+            e.state,
+            EntryState::Applied { .. } | EntryState::Rejected { .. } | EntryState::Conflict { .. }
+        ) {
+            continue;
+        }
+        let Some(cmd) = pick(&e.mutation.command) else {
+            continue;
+        };
+        let id = e.mutation.entity_id;
+        let pos = out.iter().position(|(r, _, _)| id_of(r) == id);
+        let current = pos.map(|i| &out[i].0);
+        if let Some(next) = apply(current, id, cmd, e.mutation.occurred_at) {
+            match pos {
+                Some(i) => {
+                    out[i].0 = next;
+                    out[i].2 = true;
                 }
+                None => out.push((next, 0, true)),
             }
         }
-        out
     }
+    out
 }
