@@ -1137,3 +1137,52 @@ async fn the_demo_has_checkpoints_and_routes_and_an_older_demo_gets_them(pool: P
         0
     );
 }
+
+#[sqlx::test(migrations = "./migrations")]
+async fn two_officers_reporting_one_fault_at_once_raise_one_order(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let mut first = Device::new(&app, "patrol1").await;
+    let mut second = Device::new(&app, "security1").await;
+    let stair = checkpoint(&app, "CH-3-1-LT").await;
+    let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+    let walk_to_the_door = |r: Uuid| vec![create(r), json!({"type": "start"}), scan("CH-3-1-LT")];
+    walk(
+        &app,
+        &mut first,
+        a,
+        walk_to_the_door(route(&app, "cuihu", "3栋 日常巡楼").await),
+    )
+    .await;
+    walk(
+        &app,
+        &mut second,
+        b,
+        walk_to_the_door(route(&app, "cuihu", "节假日 空置住户巡查").await),
+    )
+    .await;
+    // Each item of the stairwell is found at fault by both at the same moment.
+    let items = ["1a", "1b", "1c1", "1c2", "1c3", "1c4", "1c5", "1c6"];
+    for item in items {
+        let ma = first.round(
+            a,
+            None,
+            answer(stair, item, "fault", "两人同时发现", json!([])),
+        );
+        let mb = second.round(
+            b,
+            None,
+            answer(stair, item, "fault", "两人同时发现", json!([])),
+        );
+        let (ba, bb) = ([ma], [mb]);
+        let (ra, rb) = tokio::join!(first.push(&app, &ba), second.push(&app, &bb));
+        assert_eq!(outcome(&ra, 0)["status"], "applied");
+        assert_eq!(outcome(&rb, 0)["status"], "applied");
+    }
+    let orders = patrol_orders(&app).await;
+    let mut items_raised: Vec<&str> = orders
+        .iter()
+        .map(|o| o["patrol_source"]["fault"]["item_code"].as_str().unwrap())
+        .collect();
+    items_raised.sort();
+    assert_eq!(items_raised, items, "one order per fault");
+}
