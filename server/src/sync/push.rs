@@ -1,8 +1,10 @@
 //! `POST /api/sync/v1/push`: one transaction per request. Loads the device ledger, the results
-//! already recorded, the orders and facts the mutations name; runs `process_push` with the
-//! domain's `apply`; writes orders, the change feed, the results and the ledger; commits; and
-//! only then answers. A crash before the commit changes nothing; after it, a replay answers
-//! from the recorded results.
+//! already recorded, the orders and rounds and the facts the mutations name; runs
+//! `process_push` with the domain's `apply` (work orders) and `apply_round` (patrol rounds);
+//! raises the work the changed rounds' faults call for (`patrol::work`); writes orders, rounds,
+//! cases, notifications, the change feed, the results and the ledger; commits; and only then
+//! answers. A crash before the commit changes nothing; after it, a replay answers from the
+//! recorded results.
 
 use super::repo::{self, ChangeRow, RecordMeta};
 use super::SyncError;
