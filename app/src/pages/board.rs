@@ -127,7 +127,6 @@ fn EngHome() -> impl IntoView {
         <section class="home board-home" id="home" data-area="/eng">
             <h1 id="home-title">{move || i18n.t(Msg::HomeEngTitle)}</h1>
             <p class="muted">{move || i18n.tf(Msg::HomeGreeting, &[("name", name.clone())])}</p>
-            <a class="tile primary-tile" id="new-repair" href="/repairs/new">"＋ " {move || i18n.t(Msg::RepairNew)}</a>
             <DispatchBoard />
             <Summaries profile=profile.clone() />
         </section>
@@ -164,6 +163,7 @@ fn DispatchBoard() -> impl IntoView {
             on_cleanup(move || h.clear());
         }
     }
+    let loaded = Memo::new(move |_| list.with(|l| l.is_some()));
     let tab = RwSignal::new(Tab::Open);
     let rows = move || {
         let t = clock.get();
@@ -190,6 +190,7 @@ fn DispatchBoard() -> impl IntoView {
     view! {
         <section class="board" data-testid="board">
             <div class="filters board-tabs" role="tablist">
+                <a class="button primary new-repair" id="new-repair" href="/repairs/new">"＋ " {move || i18n.t(Msg::RepairNew)}</a>
                 {Tab::ALL.into_iter().map(|tb| view! {
                     <button type="button" role="tab" class=move || if tab.get() == tb { "filter active" } else { "filter" }
                         data-testid="board-tab" data-tab=tb.code()
@@ -199,22 +200,27 @@ fn DispatchBoard() -> impl IntoView {
                     </button>
                 }).collect_view()}
             </div>
-            <Suspense fallback=move || view! { <p class="muted">{move || i18n.t(Msg::OfficeLoading)}</p> }>
-                {move || list.get().map(|_| view! {
+            {move || {
+                if !loaded.get() {
+                    return view! { <p class="muted">{move || i18n.t(Msg::OfficeLoading)}</p> }.into_any();
+                }
+                // Rebuilt when the reference data changes (names, technicians, policies).
+                let r = refs.get();
+                view! {
                     <ul class="board-list" data-testid="board-list">
                         <For
                             each=rows
                             key=|o| (o.order.id, o.version, o.unsynced, o.order.history.len(), o.order.number.clone())
                             let:o
                         >
-                            <BoardRow o refs=refs.get_untracked() clock />
+                            <BoardRow o refs=r.clone() clock />
                         </For>
                     </ul>
                     <Show when=move || rows().is_empty()>
                         <p class="empty" data-testid="board-empty">{move || i18n.t(Msg::OfficeBoardEmpty)}</p>
                     </Show>
-                })}
-            </Suspense>
+                }.into_any()
+            }}
         </section>
     }
 }
@@ -310,7 +316,7 @@ fn BoardRow(o: OrderView, refs: ReferenceData, clock: RwSignal<DateTime<Utc>>) -
                     {move || number.clone().unwrap_or_else(|| i18n.t(Msg::RepairNumberPending).to_owned())}
                 </a>
                 <span class="place">{place}</span>
-                <span class="content" title=content.clone()>{content.clone()}</span>
+                <span class="desc" title=content.clone()>{content.clone()}</span>
             </div>
             <div class="who">
                 <span class=format!("tag status status-{}", status.code())>{move || i18n.t(status_msg(status))}</span>

@@ -470,7 +470,9 @@ fn DetailBody(l: Loaded, refs: ReferenceData, forms: Forms) -> impl IntoView {
     let assignee = o.assignee.map(|a| l.staff_name(a, &refs));
     let creator = l.staff_name(o.created_by, &refs);
 
-    // Lines and total.
+    // Scope, lines and total; signatures: shown once there is something to show.
+    let has_work = !o.scope.is_empty() || !o.lines.is_empty();
+    let has_signatures = o.consent.is_some() || o.acceptance.is_some();
     let lines_view = lines_table(&l, &refs, None);
     let total = o.total().unwrap_or_default();
 
@@ -690,10 +692,12 @@ fn DetailBody(l: Loaded, refs: ReferenceData, forms: Forms) -> impl IntoView {
                 </section>
             })}
 
+            {has_work.then(|| view! {
             <h2>{move || i18n.t(Msg::OfficeScope)}</h2>
             <p data-testid="order-scope" class="content-text">{if o.scope.is_empty() { "—".to_owned() } else { o.scope.clone() }}</p>
             {lines_view}
             <p class="total">{move || i18n.t(Msg::OfficeTotal)} " " <strong data-testid="order-total" data-fen=total.0.to_string()>{total.to_string()}</strong></p>
+            })}
             {fee_note.map(|n| view! {
                 <section class="block" data-testid="order-fee-note">
                     <h2>{move || i18n.t(Msg::RepairStatusFeePending)}</h2>
@@ -707,6 +711,7 @@ fn DetailBody(l: Loaded, refs: ReferenceData, forms: Forms) -> impl IntoView {
                 </section>
             })}
 
+            {has_signatures.then(|| view! {
             <div class="signatures">
                 <figure>
                     <figcaption>{move || i18n.t(Msg::OfficeConsentSignature)}</figcaption>
@@ -730,6 +735,7 @@ fn DetailBody(l: Loaded, refs: ReferenceData, forms: Forms) -> impl IntoView {
                     }}
                 </figure>
             </div>
+            })}
             {acceptance.map(|a| {
                 let rating = a.rating;
                 view! {

@@ -840,50 +840,63 @@ pub fn OrderList() -> impl IntoView {
     // cards, and what is typed in them, alone).
     let list = Memo::new(move |_| orders.get());
     let refs = Memo::new(move |_| reference.get().flatten().unwrap_or_default());
+    // What decides the list's frame: loaded, and empty or not. The cards inside are keyed, so
+    // a change to one order rebuilds only its card.
+    let shape = Memo::new(move |_| list.with(|l| l.as_ref().map(|v| v.is_empty())));
     let filter = RwSignal::new(Filter::All);
+    let count = move |f: Filter| {
+        list.with(|l| {
+            l.as_ref()
+                .map(|v| v.iter().filter(|o| f.keeps(&o.order)).count())
+                .unwrap_or(0)
+        })
+    };
+    let shown = move || {
+        let f = filter.get();
+        list.with(|l| {
+            l.iter()
+                .flatten()
+                .filter(|o| f.keeps(&o.order))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
         <section class="orders">
             <h2>{move || i18n.t(Msg::RepairListTitle)}</h2>
-            <Suspense fallback=|| view! { <p class="muted">"…"</p> }>
-                {move || list.get().map(|all| {
-                    if all.is_empty() {
-                        return view! { <p class="empty" id="orders-empty">{move || i18n.t(Msg::RepairNone)}</p> }.into_any();
-                    }
-                    let counts: Vec<(Filter, usize)> = Filter::ALL
-                        .iter()
-                        .map(|f| (*f, all.iter().filter(|o| f.keeps(&o.order)).count()))
-                        .collect();
-                    let all2 = all.clone();
+            {move || match shape.get() {
+                None => view! { <p class="muted">"…"</p> }.into_any(),
+                Some(true) => view! { <p class="empty" id="orders-empty">{move || i18n.t(Msg::RepairNone)}</p> }.into_any(),
+                Some(false) => {
+                    // Rebuilt when the reference data changes (names, technicians).
+                    let r = refs.get();
                     view! {
                         <Show when=move || filters>
                             <div class="filters" role="tablist" data-testid="order-filters">
-                                {counts.clone().into_iter().map(|(f, n)| view! {
+                                {Filter::ALL.into_iter().map(|f| view! {
                                     <button type="button" class="filter" role="tab" data-testid="order-filter" data-filter=f.code()
                                         aria-selected=move || (filter.get() == f).to_string()
                                         on:click=move |_| filter.set(f)>
-                                        {move || i18n.t(f.msg())} " " <span class="count">{n}</span>
+                                        {move || i18n.t(f.msg())} " " <span class="count">{move || count(f)}</span>
                                     </button>
                                 }).collect_view()}
                             </div>
                         </Show>
                         <ul class="order-list" id="order-list">
                             <For
-                                each=move || {
-                                    let f = filter.get();
-                                    all2.iter().filter(|o| f.keeps(&o.order)).cloned().collect::<Vec<_>>()
-                                }
+                                each=shown
                                 key=|o| (o.order.id, o.version, o.unsynced, o.order.history.len(), o.order.number.clone())
                                 let:o
                             >
-                                <OrderCard o reference=refs.get_untracked() />
+                                <OrderCard o reference=r.clone() />
                             </For>
                         </ul>
-                        <Show when=move || all.iter().all(|o| !filter.get().keeps(&o.order))>
+                        <Show when=move || count(filter.get()) == 0>
                             <p class="empty" data-testid="orders-filter-empty">{move || i18n.t(Msg::OfficeFilterEmpty)}</p>
                         </Show>
                     }.into_any()
-                })}
-            </Suspense>
+                }
+            }}
         </section>
     }
 }
