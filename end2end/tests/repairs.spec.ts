@@ -307,7 +307,7 @@ test('nobody home: the 留言条 is shown, the attempt recorded, and the desk re
 
 test('an item on the supplier list is referred and never dispatched', async ({ browser }) => {
   const desk = await device(browser, 'desk1');
-  const id = await intake(desk.page, { unit: '2-1-304', reporter: '孙女士', phone: '13500003333', content: '空调不制冷', match: 'S03' });
+  const id = await intake(desk.page, { unit: '2-2-301', reporter: '孙女士', phone: '13500003333', content: '空调不制冷', match: 'S03' });
   await expect(desk.page.getByTestId('order-status')).toHaveAttribute('data-status', 'referred');
   expect(status(id)).toBe('referred');
   expect(sql(`SELECT doc->>'referred_to' FROM work_orders WHERE id = '${id}'`)).toBe('S03');
