@@ -1572,8 +1572,8 @@ fn QuoteEditor(order: WorkOrder, reference: Memo<ReferenceData>, ctx: Ctx) -> im
                 <p class="muted small">{move || i18n.t(Msg::TechWarrantyFree)}</p>
             </Show>
 
-            <details class="materials" open>
-                <summary>{move || i18n.t(Msg::TechMaterials)}</summary>
+            <div class="materials">
+                <h3>{move || i18n.t(Msg::TechMaterials)}</h3>
                 <label>
                     <span>{move || i18n.t(Msg::TechMaterialName)}</span>
                     <input data-testid="material-name" bind:value=m_name />
@@ -1613,7 +1613,7 @@ fn QuoteEditor(order: WorkOrder, reference: Memo<ReferenceData>, ctx: Ctx) -> im
                     "＋ " {move || i18n.t(Msg::TechMaterialAdd)}
                 </button>
                 <ErrorSlot ctx at="material" />
-            </details>
+            </div>
 
             <div class="quote-total-row">
                 <span>{move || i18n.t(Msg::TechTotal)}</span>
@@ -2013,8 +2013,8 @@ fn AcceptStep(order: WorkOrder, reference: Memo<ReferenceData>, ctx: Ctx) -> imp
                 {move || i18n.t(Msg::TechRefuseSign)}
             </button>
             <ErrorSlot ctx at="accept" />
-            <details class="fee-pending">
-                <summary>{move || i18n.t(Msg::TechFeePending)}</summary>
+            <div class="fee-pending">
+                <h3>{move || i18n.t(Msg::TechFeePending)}</h3>
                 <label>
                     <span>{move || i18n.t(Msg::TechFeeNote)}</span>
                     <textarea data-testid="fee-note" rows="2" bind:value=note></textarea>
@@ -2025,7 +2025,7 @@ fn AcceptStep(order: WorkOrder, reference: Memo<ReferenceData>, ctx: Ctx) -> imp
                     {move || i18n.t(Msg::TechFeePendingSubmit)}
                 </button>
                 <ErrorSlot ctx at="fee_pending" />
-            </details>
+            </div>
         </section>
     }
 }
