@@ -59,7 +59,8 @@ fn variant(key: &str) -> String {
 }
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    let dir = Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"))
+        .join("locales");
     let zh = read_lang(&dir.join("zh-CN"));
     let en = read_lang(&dir.join("en"));
     for k in zh.keys() {

@@ -60,7 +60,7 @@ fn callback(c: &Contact) -> String {
 }
 
 fn link(round: &Round) -> String {
-    format!("/patrol/rounds/{}", round.id)
+    format!("/patrol/reports/{}", round.id)
 }
 
 fn notify(round: &Round, kind: NotificationKind, text: String) -> NewNotification {

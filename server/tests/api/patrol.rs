@@ -208,7 +208,7 @@ async fn a_fire_door_found_open_becomes_an_urgent_repair_with_its_photo(pool: Pg
         .collect();
     kinds.sort();
     assert_eq!(kinds, vec!["patrol_urgent_repair", "round_finished_early"]);
-    assert_eq!(notes[0]["link"], format!("/patrol/rounds/{round}"));
+    assert_eq!(notes[0]["link"], format!("/patrol/reports/{round}"));
 
     // The report: every scan, the answers, the missed stops, the order it raised.
     let (code, rep) = get(&app, &cs, &format!("/api/v1/rounds/{round}")).await;
