@@ -2119,3 +2119,82 @@ fn Summary(order: WorkOrder, reference: Memo<ReferenceData>) -> impl IntoView {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    fn zh() -> I18n {
+        I18n(RwSignal::new(Lang::Zh))
+    }
+
+    /// Every refusal of `apply` maps back to its code: the mapping reads `WorkOrderError`'s
+    /// wording, so a reworded message must fail here, not show "服务器拒绝" on a phone.
+    #[test]
+    fn every_rule_refusal_maps_to_its_code() {
+        use WorkOrderError as E;
+        let cases = [
+            (E::AlreadyExists, "already_exists"),
+            (E::NotFound, "unknown_entity"),
+            (E::Forbidden("act as the technician"), "forbidden"),
+            (E::SiteForbidden, "site_forbidden"),
+            (E::UnitNotInSite, "unit_not_in_site"),
+            (
+                E::InvalidInput {
+                    field: "reason",
+                    reason: "required",
+                },
+                "invalid_input",
+            ),
+            (
+                E::InvalidTransition {
+                    from: "closed",
+                    action: "work_order.finish",
+                },
+                "invalid_transition",
+            ),
+            (E::NotAssignee, "not_assignee"),
+            (E::UnknownStaff, "unknown_staff"),
+            (E::TextConflict, "text_conflict"),
+            (E::UnknownCatalogueItem, "unknown_catalogue_item"),
+            (E::UnknownSupplierItem, "unknown_supplier_item"),
+            (E::PriceMismatch, "price_mismatch"),
+            (E::AmountOutOfRange, "amount_out_of_range"),
+            (E::SignatureMismatch, "signature_mismatch"),
+            (E::SecondRepairNeedsVisit, "second_repair_needs_visit"),
+            (E::AlreadyFinal("closed"), "already_final"),
+        ];
+        for (e, code) in cases {
+            let (got, text) = rule_reason(zh(), &e.to_string());
+            assert_eq!(got, code, "{e}");
+            assert!(!text.is_empty() && !text.is_ascii(), "{e}: {text}");
+        }
+    }
+
+    #[test]
+    fn invalid_input_reasons_are_said_in_chinese() {
+        let i18n = zh();
+        let (_, t) = rule_reason(
+            i18n,
+            "lines: materials bought for the resident need their approval first",
+        );
+        assert_eq!(t, Msg::TechErrApproval.zh());
+        let (_, t) = rule_reason(i18n, "signer_name: required");
+        assert_eq!(t, "签字人姓名：必填");
+        let (_, t) = rule_reason(
+            i18n,
+            "lines: the resident must acknowledge the item's disclaimer",
+        );
+        assert_eq!(t, Msg::TechErrDisclaimer.zh());
+    }
+
+    #[test]
+    fn quantities_are_whole_numbers_within_the_limit() {
+        assert_eq!(parse_qty(" 2 "), Some(2));
+        assert_eq!(parse_qty("0"), None);
+        assert_eq!(parse_qty("1000"), None);
+        assert_eq!(parse_qty("1.5"), None);
+        assert_eq!(parse_qty(""), None);
+    }
+}
