@@ -486,6 +486,11 @@ pub fn RoundReportPage() -> impl IntoView {
 #[component]
 fn Report() -> impl IntoView {
     let i18n = use_i18n();
+    let back = if crate::frame::use_profile().is_some_and(|p| manages_patrols(p.role)) {
+        ("/patrol/manage", Msg::PatrolBackManage)
+    } else {
+        ("/patrol", Msg::PatrolBackHome)
+    };
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let report = LocalResource::new(move || {
@@ -501,7 +506,7 @@ fn Report() -> impl IntoView {
     view! {
         <section class="round-report" id="round-report">
             <div class="print-toolbar no-print">
-                <a class="back" href="/patrol/manage">{move || i18n.t(Msg::PatrolBackManage)}</a>
+                <a class="back" href=back.0>{move || i18n.t(back.1)}</a>
                 <button type="button" class="button" data-testid="report-print" on:click=print>{move || i18n.t(Msg::PatrolPrint)}</button>
             </div>
             {move || match report.get() {
@@ -581,12 +586,7 @@ fn ReportBody(r: RoundReport) -> impl IntoView {
         |t: Option<chrono::DateTime<chrono::Utc>>| t.map(short_time).unwrap_or_else(|| "—".into());
     let (started, finished) = (when(s.started_at), when(s.finished_at));
     let missed = s.missed.clone();
-    let suspicions: Vec<String> = r
-        .suspicions
-        .iter()
-        .map(|x| (round.clone(), x.clone()))
-        .map(|(rd, x)| suspicion_text(i18n, &rd, &x))
-        .collect();
+    let suspicions = r.suspicions.clone();
     let round2 = round.clone();
     let round3 = round.clone();
     view! {
@@ -621,7 +621,10 @@ fn ReportBody(r: RoundReport) -> impl IntoView {
                 <section class="report-suspicions">
                     <h2>{move || i18n.t(Msg::PatrolSuspicions)}</h2>
                     <ul class="plain">
-                        {suspicions.iter().map(|t| view! { <li class="alert-text" data-testid="report-suspicion">{t.clone()}</li> }).collect_view()}
+                        {suspicions.iter().map(|x| {
+                            let (x, rd) = (x.clone(), round.clone());
+                            view! { <li class="alert-text" data-testid="report-suspicion">{move || suspicion_text(i18n, &rd, &x)}</li> }
+                        }).collect_view()}
                     </ul>
                 </section>
             })}

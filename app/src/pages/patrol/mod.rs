@@ -308,11 +308,13 @@ pub(crate) fn Photo(blob: BlobRef) -> impl IntoView {
 }
 
 /// A file input's change handler: compresses the photo as the repair form does, keeps it on
-/// the device (`client::put_photo`) and adds it to `photos`, then calls `then`. A failure is
-/// shown in `slot`.
+/// the device (`client::put_photo`) and adds it to `photos`, then calls `then`. `pending`
+/// counts the photos still being processed (a save waits for them: [`photos_settled`]). A
+/// failure is shown in `slot`.
 pub(crate) fn photo_input(
     i18n: I18n,
     photos: RwSignal<Vec<BlobRef>>,
+    pending: RwSignal<u32>,
     error: RwSignal<Option<Failure>>,
     slot: String,
     then: impl Fn() + Copy + 'static,
@@ -332,11 +334,14 @@ pub(crate) fn photo_input(
             };
             input.set_value("");
             let slot = slot.clone();
+            // Counted at once, in the change event: a tap on 异常 right after the photo waits.
+            pending.update(|n| *n += 1);
             leptos::task::spawn_local(async move {
                 let stored = match crate::browser::compress_photo(file).await {
                     Ok((bytes, ct)) => crate::offline::client::put_photo(bytes, ct).await.ok(),
                     Err(_) => None,
                 };
+                let _ = pending.try_update(|n| *n = n.saturating_sub(1));
                 match stored {
                     Some(b) => {
                         let _ = photos.try_update(|p| p.push(b));
@@ -353,8 +358,22 @@ pub(crate) fn photo_input(
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, i18n, photos, error, &slot, then);
+        let _ = (ev, i18n, photos, pending, error, &slot, then);
     }
+}
+
+/// Waits until no photo of `pending` is being processed (at most 30 s), so a save carries the
+/// photo just taken.
+pub(crate) async fn photos_settled(pending: RwSignal<u32>) {
+    #[cfg(feature = "hydrate")]
+    for _ in 0..600 {
+        if pending.try_get_untracked().unwrap_or(0) == 0 {
+            return;
+        }
+        scan::sleep(50).await;
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = pending;
 }
 
 // ---------------------------------------------------------------------------------------------

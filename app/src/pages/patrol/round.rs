@@ -7,9 +7,9 @@
 //! shown next to the action (`data-testid="round-error"`).
 
 use super::{
-    area_msg, failure_view, hm, manages_patrols, on_fault_msg, photo_input, round_error_text,
-    severity_code, severity_msg, status_msg, text_now, value_code, walks_rounds, Failure,
-    PatrolGuard, Photo,
+    area_msg, failure_view, hm, manages_patrols, on_fault_msg, photo_input, photos_settled,
+    round_error_text, severity_code, severity_msg, status_msg, text_now, value_code, walks_rounds,
+    Failure, PatrolGuard, Photo,
 };
 use crate::frame::use_profile;
 use crate::i18n::{use_i18n, I18n, Msg};
@@ -729,13 +729,19 @@ fn ItemRow(ctx: Ctx, cp: CheckpointId, item: ChecklistItem, editable: Memo<bool>
     let first = answer.get_untracked();
     let note = RwSignal::new(first.as_ref().map(|a| a.note.clone()).unwrap_or_default());
     let photos = RwSignal::new(first.map(|a| a.photos).unwrap_or_default());
+    let pending = RwSignal::new(0u32);
+    // A save waiting for a photo still being processed.
+    let waiting = RwSignal::new(false);
     let save = {
         let code = code.clone();
         let slot = slot.clone();
         move |value: AnswerValue| {
             let code = code.clone();
             let slot = slot.clone();
+            waiting.set(true);
             leptos::task::spawn_local(async move {
+                photos_settled(pending).await;
+                let _ = waiting.try_set(false);
                 ctx.submit(
                     &slot,
                     RoundCommand::Answer {
@@ -762,13 +768,13 @@ fn ItemRow(ctx: Ctx, cp: CheckpointId, item: ChecklistItem, editable: Memo<bool>
             let fault = answer
                 .get_untracked()
                 .is_some_and(|a| a.value == AnswerValue::Fault);
-            if refused || fault {
+            if (refused || fault) && !waiting.get_untracked() {
                 save(AnswerValue::Fault);
             }
         }
     };
     let after_photo = StoredValue::new(after_photo);
-    let on_photo = photo_input(i18n, photos, ctx.error, slot.clone(), move || {
+    let on_photo = photo_input(i18n, photos, pending, ctx.error, slot.clone(), move || {
         after_photo.with_value(|f| f())
     });
     let value = move || answer.get().map(|a| a.value);
@@ -803,7 +809,11 @@ fn ItemRow(ctx: Ctx, cp: CheckpointId, item: ChecklistItem, editable: Memo<bool>
                     prop:value=move || note.get()
                     on:input=move |ev| note.set(event_target_value(&ev)) />
                 <label class="button photo-button" class:disabled=move || !editable.get()>
-                    {move || i18n.tf(Msg::PatrolPhotoButton, &[("n", photos.get().len().to_string())])}
+                    {move || if pending.get() > 0 {
+                        i18n.t(Msg::PatrolPhotoBusy).to_owned()
+                    } else {
+                        i18n.tf(Msg::PatrolPhotoButton, &[("n", photos.get().len().to_string())])
+                    }}
                     <input type="file" accept="image/*" capture="environment" data-testid="answer-photo"
                         disabled=move || !editable.get() on:change=on_photo hidden />
                 </label>
@@ -927,7 +937,8 @@ fn FindingForm(ctx: Ctx) -> impl IntoView {
         }
         open.set(now_open);
     };
-    let on_photo = photo_input(i18n, photos, ctx.error, "finding".into(), || {});
+    let pending = RwSignal::new(0u32);
+    let on_photo = photo_input(i18n, photos, pending, ctx.error, "finding".into(), || {});
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if ctx.busy.get_untracked() {
@@ -943,17 +954,20 @@ fn FindingForm(ctx: Ctx) -> impl IntoView {
         };
         #[cfg(feature = "hydrate")]
         {
-            let cmd = RoundCommand::Finding {
-                finding_id: domain::ids::FindingId(Uuid::now_v7()),
-                checkpoint_id,
-                place: place.get_untracked(),
-                note: note.get_untracked(),
-                photos: photos.get_untracked(),
-                severity: sev,
-                for_customer_service: case.get_untracked(),
-            };
+            let finding_id = domain::ids::FindingId(Uuid::now_v7());
             ctx.busy.set(true);
             leptos::task::spawn_local(async move {
+                // The photo just taken goes with it.
+                photos_settled(pending).await;
+                let cmd = RoundCommand::Finding {
+                    finding_id,
+                    checkpoint_id,
+                    place: place.get_untracked(),
+                    note: note.get_untracked(),
+                    photos: photos.get_untracked(),
+                    severity: sev,
+                    for_customer_service: case.get_untracked(),
+                };
                 let ok = ctx.submit("finding", cmd).await;
                 let _ = ctx.busy.try_set(false);
                 if ok {
@@ -1016,7 +1030,11 @@ fn FindingForm(ctx: Ctx) -> impl IntoView {
                         <span>{move || i18n.t(Msg::PatrolFindingCase)}</span>
                     </label>
                     <div class="photos">
-                        <span class="muted">{move || i18n.tf(Msg::PatrolPhotoCount, &[("n", photos.get().len().to_string())])}</span>
+                        <span class="muted">{move || if pending.get() > 0 {
+                            i18n.t(Msg::PatrolPhotoBusy).to_owned()
+                        } else {
+                            i18n.tf(Msg::PatrolPhotoCount, &[("n", photos.get().len().to_string())])
+                        }}</span>
                         <label class="button photo-button">
                             {move || i18n.t(Msg::PatrolAddPhoto)}
                             <input type="file" accept="image/*" capture="environment" data-testid="finding-photo" on:change=on_photo.clone() hidden />
