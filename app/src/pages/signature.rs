@@ -149,15 +149,35 @@ fn png_bytes(canvas: &web_sys::HtmlCanvasElement) -> Result<Vec<u8>, String> {
         .map_err(|e| e.to_string())
 }
 
-/// The pad: `data-testid="signature-pad"` on the canvas, `signature-clear` on the button.
+/// The pad: `data-testid="signature-pad"` on the canvas, `signature-clear` on the button, and
+/// with `signer` the signer's name above it (`signer-name`).
 #[component]
 pub fn SignaturePad(
     pad: Pad,
     /// The heading above the pad (业户签字, 维修人员签字, …).
     label: Msg,
+    /// The signer's name, typed just above the pad.
+    #[prop(optional)]
+    signer: Option<RwSignal<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let canvas = pad.canvas;
+    // Typing the name brings the whole pad into view (the phone's keyboard and the bottom bar
+    // would otherwise cover it): the next thing the resident does is sign.
+    let show_pad = move |_: leptos::ev::FocusEvent| {
+        #[cfg(feature = "hydrate")]
+        if let Some(c) = canvas.get_untracked() {
+            c.scroll_into_view_with_bool(false);
+        }
+    };
+    let name_field = signer.map(|signer| {
+        view! {
+            <label class="signer">
+                <span>{move || i18n.t(Msg::TechSignerName)}</span>
+                <input data-testid="signer-name" autocomplete="off" bind:value=signer on:focus=show_pad />
+            </label>
+        }
+    });
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         if let Some(c) = canvas.get() {
@@ -217,6 +237,7 @@ pub fn SignaturePad(
     };
     view! {
         <div class="signature">
+            {name_field}
             <div class="signature-head">
                 <span>{move || i18n.t(label)}</span>
                 <button type="button" class="button signature-clear" data-testid="signature-clear"

@@ -557,6 +557,26 @@ fn Job() -> impl IntoView {
         saved: RwSignal::new(false),
         error: RwSignal::new(None),
     };
+    // After a step is saved the next one replaces it: bring it into view (the button pressed
+    // was at the bottom of a long form).
+    let status = Memo::new(move |_| step_key.get().map(|k| (k.0, k.1)));
+    Effect::new(
+        move |prev: Option<Option<(WorkOrderId, WorkOrderStatus)>>| {
+            let now = status.get();
+            if let (Some(Some((pid, ps))), Some((id, s))) = (prev, now) {
+                if pid == id && ps != s {
+                    #[cfg(feature = "hydrate")]
+                    if let Some(el) = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.get_element_by_id("job-next"))
+                    {
+                        el.scroll_into_view_with_bool(true);
+                    }
+                }
+            }
+            now
+        },
+    );
     // Another job opened in the same page (a link to an earlier job): nothing carries over.
     Effect::new(move |_| {
         id.track();
@@ -575,6 +595,7 @@ fn Job() -> impl IntoView {
                 }.into_any(),
                 Some(Load::Found(l)) => view! { <JobHeader l=*l /> }.into_any(),
             }}
+            <div id="job-next"></div>
             <Show when=move || ctx.saved.get()>
                 <p class="form-ok" id="job-saved" role="status">{move || i18n.t(Msg::SyncSaved)}</p>
             </Show>
@@ -894,6 +915,14 @@ fn Step(
     let status = order.status;
     let body = match status {
         Assigned | Accepted if mine => view! { <ArriveStep order reference ctx mode /> }.into_any(),
+        // A common-area job has no resident to quote to: it finishes straight from site.
+        OnSite if mine && order.common_area => view! {
+            <section class="card step" id="step-finish">
+                <FinishForm ctx />
+                <SideForms order reference ctx mode my_name />
+            </section>
+        }
+        .into_any(),
         OnSite if mine => {
             let editing = order.clone();
             view! {
@@ -1043,6 +1072,7 @@ fn SideForms(
     let i18n = ctx.i18n;
     let busy = ctx.busy;
     let site = order.site_id;
+    let resident = !order.common_area;
     let suppliers = Memo::new(move |_| {
         reference
             .get()
@@ -1149,11 +1179,7 @@ fn SideForms(
                         <span>{move || i18n.t(Msg::TechResidentDeclineReason)}</span>
                         <textarea data-testid="decline-reason" rows="2" bind:value=reason></textarea>
                     </label>
-                    <label>
-                        <span>{move || i18n.t(Msg::TechSignerName)}</span>
-                        <input data-testid="signer-name" bind:value=signer />
-                    </label>
-                    <SignaturePad pad label=Msg::TechTechSignature />
+                    <SignaturePad pad label=Msg::TechTechSignature signer />
                     <div class="actions">
                         <button type="button" class="button danger-outline" data-testid="decline-submit"
                             disabled=move || busy.get() on:click=resident_decline>
@@ -1171,10 +1197,12 @@ fn SideForms(
                     <button type="button" class="button" data-testid="job-refer" on:click=move |_| open(Mode::Refer)>
                         {move || i18n.t(Msg::TechRefer)}
                     </button>
-                    <button type="button" class="button" data-testid="job-resident-decline"
-                        on:click=move |_| open(Mode::ResidentDecline)>
-                        {move || i18n.t(Msg::TechResidentDecline)}
-                    </button>
+                    <Show when=move || resident>
+                        <button type="button" class="button" data-testid="job-resident-decline"
+                            on:click=move |_| open(Mode::ResidentDecline)>
+                            {move || i18n.t(Msg::TechResidentDecline)}
+                        </button>
+                    </Show>
                 </div>
             }.into_any(),
             _ => ().into_any(),
@@ -1836,11 +1864,7 @@ fn ConsentStep(
             <Show when=move || mode.get() == Mode::Main>
                 <QuoteSummary order=shown.clone() reference />
                 <h3>{move || i18n.t(Msg::TechConsentTitle)}</h3>
-                <label>
-                    <span>{move || i18n.t(Msg::TechSignerName)}</span>
-                    <input data-testid="signer-name" bind:value=signer />
-                </label>
-                <SignaturePad pad label=Msg::TechConsentTitle />
+                <SignaturePad pad label=Msg::TechConsentTitle signer />
                 <button type="button" class="button primary wide" data-testid="consent-submit"
                     disabled=move || busy.get() on:click=consent.clone()>
                     {move || i18n.t(Msg::TechConsentSubmit)}
@@ -1867,14 +1891,9 @@ fn ConsentStep(
     }
 }
 
-/// In progress: after photos and 完工 (or a changed quote, which needs a new signature).
+/// After photos (optional) and 完工.
 #[component]
-fn FinishStep(
-    order: WorkOrder,
-    reference: Memo<ReferenceData>,
-    ctx: Ctx,
-    mode: RwSignal<Mode>,
-) -> impl IntoView {
+fn FinishForm(ctx: Ctx) -> impl IntoView {
     let i18n = ctx.i18n;
     let busy = ctx.busy;
     let photos = RwSignal::new(Vec::<BlobRef>::new());
@@ -1885,6 +1904,28 @@ fn FinishStep(
             std::future::ready(Ok(WorkOrderCommand::Finish { photos: p })),
         );
     };
+    view! {
+        <div class="finish-form">
+            <PhotoPicker ctx at="finish" photos label=Msg::TechAfterPhotos testid="after-photo" />
+            <p class="muted small">{move || i18n.t(Msg::TechFinishHint)}</p>
+            <button type="button" class="button primary wide" data-testid="finish-submit"
+                disabled=move || busy.get() on:click=finish>
+                {move || i18n.t(Msg::TechFinishSubmit)}
+            </button>
+            <ErrorSlot ctx at="finish" />
+        </div>
+    }
+}
+
+/// In progress: after photos and 完工 (or a changed quote, which needs a new signature).
+#[component]
+fn FinishStep(
+    order: WorkOrder,
+    reference: Memo<ReferenceData>,
+    ctx: Ctx,
+    mode: RwSignal<Mode>,
+) -> impl IntoView {
+    let i18n = ctx.i18n;
     let consent = order.consent.clone();
     let editing = order.clone();
     view! {
@@ -1892,13 +1933,7 @@ fn FinishStep(
             <Show when=move || mode.get() == Mode::Main>
                 <QuoteSummary order=order.clone() reference />
                 {consent.clone().map(|s| view! { <SignatureShown label=Msg::TechConsentSignature sig=s /> })}
-                <PhotoPicker ctx at="finish" photos label=Msg::TechAfterPhotos testid="after-photo" />
-                <p class="muted small">{move || i18n.t(Msg::TechFinishHint)}</p>
-                <button type="button" class="button primary wide" data-testid="finish-submit"
-                    disabled=move || busy.get() on:click=finish>
-                    {move || i18n.t(Msg::TechFinishSubmit)}
-                </button>
-                <ErrorSlot ctx at="finish" />
+                <FinishForm ctx />
                 <div class="actions step-actions">
                     <button type="button" class="button" data-testid="job-requote"
                         on:click=move |_| { ctx.error.set(None); mode.set(Mode::Requote) }>
@@ -1997,11 +2032,7 @@ fn AcceptStep(order: WorkOrder, reference: Memo<ReferenceData>, ctx: Ctx) -> imp
                 {rate(Rating::FairlySatisfied, "rating-fairly")}
                 {rate(Rating::Dissatisfied, "rating-dissatisfied")}
             </div>
-            <label>
-                <span>{move || i18n.t(Msg::TechSignerName)}</span>
-                <input data-testid="signer-name" bind:value=signer />
-            </label>
-            <SignaturePad pad label=Msg::TechAcceptanceSignature />
+            <SignaturePad pad label=Msg::TechAcceptanceSignature signer />
             <button type="button" class="button primary wide" data-testid="accept-submit"
                 disabled=move || busy.get()
                 on:click=move |_| send.with_value(|f| f("accept", true, false))>
