@@ -88,9 +88,28 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+// Pages the app will need offline (its open jobs): fetched now, while there is signal, and kept
+// like any page visited. Only same-origin paths; at most 50 per message.
+async function keepPages(urls) {
+  const cache = await caches.open(PAGES);
+  for (const u of urls.slice(0, 50)) {
+    const url = new URL(u, self.location.origin);
+    if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) continue;
+    if (await cache.match(url.href)) continue;
+    try {
+      const resp = await withTimeout(fetch(url.href, { credentials: "same-origin" }), NETWORK_TIMEOUT_MS);
+      if (resp.ok && !resp.redirected && resp.type === "basic") await cache.put(url.href, resp);
+    } catch (e) {
+      return; // signal gone: the rest waits for the next list
+    }
+  }
+}
+
 self.addEventListener("message", (event) => {
   if (event.data === "clear-pages") {
     event.waitUntil(caches.delete(PAGES));
+  } else if (event.data && event.data.type === "keep-pages" && Array.isArray(event.data.urls)) {
+    event.waitUntil(keepPages(event.data.urls));
   }
 });
 

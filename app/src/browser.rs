@@ -76,6 +76,26 @@ pub fn clear_page_cache() {
     }
 }
 
+/// Asks the service worker to fetch and keep these pages, so they open after a reload with no
+/// signal (a page opened by in-app navigation was never fetched, so never cached).
+pub fn keep_pages_offline(paths: &[String]) {
+    let Some(w) = web_sys::window() else { return };
+    if paths.is_empty() || !w.navigator().on_line() {
+        return;
+    }
+    let Some(ctrl) = w.navigator().service_worker().controller() else {
+        return;
+    };
+    let msg = js_sys::Object::new();
+    let urls: js_sys::Array = paths
+        .iter()
+        .map(|p| wasm_bindgen::JsValue::from_str(p))
+        .collect();
+    let _ = js_sys::Reflect::set(&msg, &"type".into(), &"keep-pages".into());
+    let _ = js_sys::Reflect::set(&msg, &"urls".into(), &urls);
+    let _ = ctrl.post_message(&msg);
+}
+
 /// Shrinks a camera photo before it is stored and uploaded: at most 1600 px on the long side,
 /// JPEG at quality 0.72. A 4 MB phone photo becomes about 200–400 KB.
 pub async fn compress_photo(file: web_sys::File) -> Result<(Vec<u8>, String), String> {

@@ -168,8 +168,18 @@ test('a paid in-home repair: desk, tablet dispatch, the technician offline with 
   const tech = await device(browser, 'tech1');
   await controlled(tech.page);
   await syncNow(tech.page);
+  // The job list asks the service worker to keep the job's page for a reload without signal.
+  await goto(tech.page, '/tech');
+  await expect
+    .poll(() => tech.page.evaluate(async (p) => !!(await caches.match(new URL(p, location.href).href)), `/tech/jobs/${id}`), {
+      timeout: 20_000,
+    })
+    .toBe(true);
   await tech.context.setOffline(true);
   await openJob(tech.page, id);
+  await tech.page.reload();
+  await hydrated(tech.page);
+  await expectJobStatus(tech.page, 'assigned');
   await tech.page.getByTestId('job-arrive').click();
   await expectJobStatus(tech.page, 'on_site');
 

@@ -312,6 +312,19 @@ fn JobList() -> impl IntoView {
             Some(cards(list, &reference, me, now()))
         }
     });
+    // Keep my open jobs' pages in the service worker's cache: a reload in a basement must
+    // still open the job.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(list) = jobs.get().flatten() {
+            let paths: Vec<String> = list
+                .iter()
+                .filter(|c| c.mine)
+                .map(|c| format!("/tech/jobs/{}", c.view.order.id.0))
+                .collect();
+            crate::browser::keep_pages_offline(&paths);
+        }
+    });
     view! {
         <section class="orders jobs">
             <h2>{move || i18n.t(Msg::TechListTitle)}</h2>
