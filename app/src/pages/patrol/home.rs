@@ -66,6 +66,26 @@ fn PatrolHome() -> impl IntoView {
         }
     });
     let loaded = Memo::new(move |_| data.get().flatten());
+    // Keep the pages of my rounds under way in the service worker's cache while there is
+    // signal: a reload in a stairwell (or a phone that dropped the tab) must open them again.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(d) = loaded.get() {
+            let paths: Vec<String> = d
+                .rounds
+                .iter()
+                .filter(|v| Some(v.round.officer) == me)
+                .filter(|v| {
+                    matches!(
+                        v.round.status,
+                        RoundStatus::Planned | RoundStatus::InProgress
+                    )
+                })
+                .map(|v| format!("/patrol/rounds/{}", v.round.id.0))
+                .collect();
+            crate::browser::keep_pages_offline(&paths);
+        }
+    });
     let error = RwSignal::new(None::<Failure>);
     let busy = RwSignal::new(false);
     let ctx = StartCtx {

@@ -247,6 +247,13 @@ fn RoundScreen() -> impl IntoView {
     });
     #[cfg(feature = "hydrate")]
     {
+        // This page, opened by in-app navigation, was never fetched: have it kept for a reload
+        // with no signal.
+        Effect::new(move |_| {
+            if let Some(i) = id.get() {
+                crate::browser::keep_pages_offline(&[format!("/patrol/rounds/{i}")]);
+            }
+        });
         Effect::new(move |_| {
             super::scan::expose_scan(move |code: String| {
                 wasm_bindgen_futures::future_to_promise(async move {
