@@ -74,7 +74,14 @@ pub fn RoleHome(area: Area) -> impl IntoView {
             <a class="tile" href="/units">{move || i18n.t(Msg::HomeDeskLookup)}</a>
         }
         .into_any(),
-        Area::EngBoard | Area::CsBoard | Area::CenterBoard => view! {
+        Area::CsBoard | Area::CenterBoard => view! {
+            <a class="tile" id="patrol-manage" href="/patrol/manage">{move || i18n.t(Msg::HomePatrolManage)}</a>
+            <a class="tile" id="patrol-setup" href="/patrol/checkpoints">{move || i18n.t(Msg::HomePatrolSetup)}</a>
+            <OrderList />
+            <SiteSummaries profile=profile.clone() />
+        }
+        .into_any(),
+        Area::EngBoard => view! {
             <OrderList />
             <SiteSummaries profile=profile.clone() />
         }
