@@ -53,6 +53,7 @@ async function page(request) {
   } catch (e) {
     return (
       (await cache.match(request.url)) ||
+      (await sameShape(cache, request.url)) ||
       (await cache.match("/__last_page")) ||
       (await caches.match("/login")) ||
       new Response("离线且无缓存页面 / offline, no cached page", {
@@ -61,6 +62,19 @@ async function page(request) {
       })
     );
   }
+}
+
+// A record's page never opened online (a round started without signal): any cached page of the
+// same kind serves, since these pages render the record from the device's store, not the HTML.
+const SAME_SHAPE = [/^\/tech\/jobs\/[0-9a-f-]{36}$/, /^\/patrol\/rounds\/[0-9a-f-]{36}$/, /^\/repairs\/[0-9a-f-]{36}$/];
+async function sameShape(cache, href) {
+  const path = new URL(href).pathname;
+  const shape = SAME_SHAPE.find((re) => re.test(path));
+  if (!shape) return undefined;
+  for (const req of await cache.keys()) {
+    if (shape.test(new URL(req.url).pathname)) return cache.match(req);
+  }
+  return undefined;
 }
 
 // Shell files: from this build's cache; anything else static: cache, then network.
