@@ -2177,6 +2177,11 @@ mod tests {
     /// wording, so a reworded message must fail here, not show "服务器拒绝" on a phone.
     #[test]
     fn every_rule_refusal_maps_to_its_code() {
+        // Signals need an owner (the server build sandboxes reactive arenas per owner).
+        Owner::new().with(every_rule_refusal_maps_to_its_code_inner);
+    }
+
+    fn every_rule_refusal_maps_to_its_code_inner() {
         use WorkOrderError as E;
         let cases = [
             (E::AlreadyExists, "already_exists"),
@@ -2218,6 +2223,10 @@ mod tests {
 
     #[test]
     fn invalid_input_reasons_are_said_in_chinese() {
+        Owner::new().with(invalid_input_reasons_are_said_in_chinese_inner);
+    }
+
+    fn invalid_input_reasons_are_said_in_chinese_inner() {
         let i18n = zh();
         let (_, t) = rule_reason(
             i18n,
