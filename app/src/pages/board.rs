@@ -4,11 +4,11 @@
 //! any clock is breached; 派工 from the row, the manager's visit for second repairs and the
 //! reply for items outside the fee standard. Clocks are judged again every 30 s.
 
-use crate::api;
 use crate::frame::{use_profile, Guarded};
 use crate::i18n::{use_i18n, Msg};
 use crate::offline::client::{self, OrderView};
 use crate::offline::use_sync_status;
+use crate::pages::home::SiteSummaries;
 use crate::pages::repairs::{
     clock_msg, code_of, kind_msg, now, place_of, refusal, short_time, status_msg, store_ready,
     technician_name,
@@ -16,8 +16,6 @@ use crate::pages::repairs::{
 use chrono::{DateTime, Utc};
 use domain::access::Area;
 use domain::ids::StaffId;
-use domain::reference::SiteSummary;
-use domain::session::StaffProfile;
 use domain::sync::reference::ReferenceData;
 use domain::work_orders::sla::{any_breached, board_key, china, clocks, ClockState};
 use domain::work_orders::{
@@ -128,7 +126,7 @@ fn EngHome() -> impl IntoView {
             <h1 id="home-title">{move || i18n.t(Msg::HomeEngTitle)}</h1>
             <p class="muted">{move || i18n.tf(Msg::HomeGreeting, &[("name", name.clone())])}</p>
             <DispatchBoard />
-            <Summaries profile=profile.clone() />
+            <SiteSummaries profile=profile.clone() />
         </section>
     }
     .into_any()
@@ -366,55 +364,5 @@ fn BoardRow(o: OrderView, refs: ReferenceData, clock: RwSignal<DateTime<Utc>>) -
                 </Show>
             </div>
         </li>
-    }
-}
-
-/// The site cards of the manager's home (小区概况 with the month's visit quota).
-#[component]
-fn Summaries(profile: StaffProfile) -> impl IntoView {
-    profile
-        .sites
-        .into_iter()
-        .map(|s| view! { <SummaryCard site_id=s.id.to_string() /> })
-        .collect_view()
-}
-
-#[component]
-fn SummaryCard(site_id: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let url = format!("/api/v1/sites/{site_id}/summary");
-    let summary = LocalResource::new(move || {
-        let url = url.clone();
-        async move { api::get_json::<SiteSummary>(&url).await }
-    });
-    view! {
-        <section class="card summary">
-            <Suspense fallback=move || view! { <p class="muted">{move || i18n.t(Msg::SummaryLoading)}</p> }>
-                {move || summary.get().map(|r| match r {
-                    Ok(s) => {
-                        let q = s.visit_quota;
-                        view! {
-                            <h2>{s.site.name.clone()} " · " {move || i18n.t(Msg::SummaryTitle)}</h2>
-                            <p class="quota" id="visit-quota">
-                                {move || i18n.tf(Msg::SummaryQuotaDetail, &[
-                                    ("n", q.occupied_households.to_string()),
-                                    ("rate", q.rate_percent.to_string()),
-                                    ("visits", q.visits_required.to_string()),
-                                ])}
-                            </p>
-                            <p class="muted small">
-                                {move || i18n.t(Msg::SummaryUnits)} " " {s.units} " · "
-                                {move || i18n.t(Msg::SummaryCatalogue)} " " {s.catalogue_items} " · "
-                                {move || i18n.t(Msg::SummarySuppliers)} " " {s.supplier_items} " · "
-                                {move || i18n.t(Msg::SummaryStaff)} " " {s.staff}
-                            </p>
-                        }.into_any()
-                    }
-                    Err(e) => view! {
-                        <p class="form-error">{move || i18n.tf(Msg::SummaryFailed, &[("code", e.code())])}</p>
-                    }.into_any(),
-                })}
-            </Suspense>
-        </section>
     }
 }

@@ -100,8 +100,9 @@ pub fn RoleHome(area: Area) -> impl IntoView {
     .into_any()
 }
 
+/// The site cards of a manager's home (小区概况 with the month's visit quota).
 #[component]
-fn SiteSummaries(profile: StaffProfile) -> impl IntoView {
+pub fn SiteSummaries(profile: StaffProfile) -> impl IntoView {
     profile
         .sites
         .into_iter()
