@@ -158,3 +158,10 @@ impl IntoResponse for ApiError {
         }
     }
 }
+
+/// Today's date in China (the documents' days and months are local).
+pub fn today_in_china() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&domain::work_orders::sla::china())
+        .date_naive()
+}

@@ -286,6 +286,17 @@ pub fn any_breached(wo: &WorkOrder, p: &SlaPolicy, now: DateTime<Utc>) -> bool {
     clocks(wo, p, now).iter().any(|c| c.state.is_breached())
 }
 
+/// `2026-11` → the first day of that month and of the next (for month filters and reports).
+pub fn month_bounds(s: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let (y, m) = s.trim().split_once('-')?;
+    if y.len() != 4 || m.len() != 2 {
+        return None;
+    }
+    let start = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)?;
+    let end = start.checked_add_months(chrono::Months::new(1))?;
+    Some((start, end))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,6 +365,22 @@ mod tests {
             trusted(at("2026-11-21T16:00:00+08:00"), 0, received),
             received
         );
+    }
+
+    #[test]
+    fn month_filters_parse_strictly() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        assert_eq!(
+            month_bounds("2026-12"),
+            Some((d(2026, 12, 1), d(2027, 1, 1)))
+        );
+        assert_eq!(
+            month_bounds(" 2026-02 "),
+            Some((d(2026, 2, 1), d(2026, 3, 1)))
+        );
+        for bad in ["2026-13", "2026-1", "26-01", "2026/01", ""] {
+            assert_eq!(month_bounds(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use domain::people::Role;
 use domain::work_orders::billing::{build_batch, charge_of, Charge, RequestDraft};
 use domain::work_orders::policy::BillingPolicy;
-use domain::work_orders::sla::china;
+use domain::work_orders::sla::month_bounds;
 use domain::work_orders::views::{
     MarkPaidRequest, PaymentRequestView, RunBatchRequest, RunBatchResponse,
 };
@@ -29,11 +29,6 @@ fn require_role(auth: &Authenticated, roles: &[Role]) -> Result<(), AccessError>
     } else {
         Err(AccessError::Forbidden)
     }
-}
-
-/// Today in China.
-fn today() -> NaiveDate {
-    Utc::now().with_timezone(&china()).date_naive()
 }
 
 /// The first instant after `day` ends in China.
@@ -68,7 +63,7 @@ pub async fn run_batch(
     require_role(&auth, &[Role::Finance, Role::CenterMgr])?;
     let site = parse_site(&site)?;
     auth.require_site(site)?;
-    let today = today();
+    let today = crate::http::today_in_china();
     let issued_on = req.issued_on.unwrap_or(today);
     if issued_on > today {
         return Err(ApiError::coded(
@@ -146,16 +141,6 @@ pub struct ListQuery {
     overdue: bool,
 }
 
-fn month_range(s: &str) -> Option<(NaiveDate, NaiveDate)> {
-    let (y, m) = s.trim().split_once('-')?;
-    if y.len() != 4 || m.len() != 2 {
-        return None;
-    }
-    let start = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)?;
-    let end = start.checked_add_months(chrono::Months::new(1))?;
-    Some((start, end))
-}
-
 pub async fn list(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -168,10 +153,10 @@ pub async fn list(
     )?;
     let site = parse_site(&site)?;
     auth.require_site(site)?;
-    let today = today();
+    let today = crate::http::today_in_china();
     let mut filter = Filter::default();
     if let Some(m) = q.month.as_deref().filter(|m| !m.is_empty()) {
-        let (from, until) = month_range(m).ok_or_else(|| {
+        let (from, until) = month_bounds(m).ok_or_else(|| {
             ApiError::coded(
                 StatusCode::BAD_REQUEST,
                 "bad_month",
@@ -218,7 +203,7 @@ pub async fn pay(
         ids: Some(vec![id]),
         ..Filter::default()
     };
-    let view = repo::list(&mut tx, site, &filter, today())
+    let view = repo::list(&mut tx, site, &filter, crate::http::today_in_china())
         .await?
         .pop()
         .ok_or_else(|| ApiError::not_found("payment request"))?;
@@ -231,15 +216,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn months_parse_and_china_days_end_at_16_utc() {
+    fn china_days_end_at_16_utc() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
-        assert_eq!(
-            month_range("2026-12"),
-            Some((d(2026, 12, 1), d(2027, 1, 1)))
-        );
-        assert_eq!(month_range("2026-1"), None);
-        assert_eq!(month_range("2026-13"), None);
-        assert_eq!(month_range("junk"), None);
         assert_eq!(
             end_of_china_day(d(2026, 11, 15)).to_rfc3339(),
             "2026-11-15T16:00:00+00:00"

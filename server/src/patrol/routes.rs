@@ -30,7 +30,6 @@ use domain::patrol::views::{
     NotificationView, PatrolStats, RoundReport, RoundSummary, RouteInput, StopReport,
 };
 use domain::people::Role;
-use domain::work_orders::sla::china;
 use serde::Deserialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -54,10 +53,6 @@ fn invalid(code: &'static str, e: FieldError) -> ApiError {
 
 fn parse_id(s: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(s.trim()).map_err(|_| ApiError::bad_id())
-}
-
-fn today() -> NaiveDate {
-    Utc::now().with_timezone(&china()).date_naive()
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
@@ -302,7 +297,7 @@ pub async fn day_rounds(
     let site = parse_site(&site)?;
     auth.require_site(site)?;
     let date = match q.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        None => today(),
+        None => crate::http::today_in_china(),
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
             ApiError::coded(
                 StatusCode::BAD_REQUEST,
@@ -385,17 +380,6 @@ pub struct MonthQuery {
     month: Option<String>,
 }
 
-/// `2026-11` → the first day of the month and of the next.
-fn month_range(s: &str) -> Option<(NaiveDate, NaiveDate)> {
-    let (y, m) = s.trim().split_once('-')?;
-    if y.len() != 4 || m.len() != 2 {
-        return None;
-    }
-    let start = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)?;
-    let end = start.checked_add_months(chrono::Months::new(1))?;
-    Some((start, end))
-}
-
 pub async fn stats(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -407,9 +391,9 @@ pub async fn stats(
     auth.require_site(site)?;
     let month = match q.month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
         Some(m) => m.to_owned(),
-        None => today().format("%Y-%m").to_string(),
+        None => crate::http::today_in_china().format("%Y-%m").to_string(),
     };
-    let (from, until) = month_range(&month).ok_or_else(|| {
+    let (from, until) = domain::work_orders::sla::month_bounds(&month).ok_or_else(|| {
         ApiError::coded(
             StatusCode::BAD_REQUEST,
             "bad_month",
@@ -539,17 +523,5 @@ pub async fn read_notification(
     match repo::mark_read(&mut conn, id, &sites, me.role, me.staff_id, Utc::now()).await? {
         Some(_) => Ok(StatusCode::NO_CONTENT),
         None => Err(ApiError::not_found("notification")),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::month_range;
-
-    #[test]
-    fn months_parse() {
-        assert!(month_range("2026-11").is_some());
-        assert!(month_range("2026-1").is_none());
-        assert!(month_range("2026-13").is_none());
     }
 }
