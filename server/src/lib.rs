@@ -154,7 +154,9 @@ pub fn router(state: AppState) -> Router {
             "/api/sync/v1/blobs/{sha256}/status",
             get(sync::blobs::status),
         )
-        .route("/api/sync/v1/blobs/{sha256}", get(sync::blobs::download))
+        .route("/api/sync/v1/blobs/{sha256}", get(sync::blobs::download));
+    // Each capability brings its own `/api/v1` routes (`<module>::routes::router()`).
+    let api = api
         .route("/api/{*rest}", any(api_not_found))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
     // Bigger bodies only where they belong: a push batch, a blob chunk.
