@@ -4,6 +4,7 @@
 //! Everything here builds for `wasm32-unknown-unknown`.
 
 pub mod access;
+pub mod calendar;
 pub mod ids;
 pub mod login_policy;
 pub mod money;
