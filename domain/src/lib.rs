@@ -4,12 +4,14 @@
 //! Everything here builds for `wasm32-unknown-unknown`.
 
 pub mod access;
+pub mod desk;
 pub mod calendar;
 pub mod ids;
 pub mod login_policy;
 pub mod money;
 pub mod patrol;
 pub mod people;
+pub mod privacy;
 pub mod reference;
 pub mod session;
 pub mod sync;
