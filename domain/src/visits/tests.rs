@@ -1,0 +1,282 @@
+//! The visit record's rules at their boundaries: 22:00 against 21:59, the future, a refused
+//! signature, calls after 21:00, a month already signed off.
+
+use super::policy::VisitPolicy;
+use super::record::*;
+use crate::ids::{SiteId, StaffId, UnitId};
+use crate::sync::wire::BlobRef;
+use crate::work_orders::sla::china;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use uuid::Uuid;
+
+fn local(h: u32, m: u32) -> DateTime<Utc> {
+    china()
+        .with_ymd_and_hms(2026, 11, 20, h, m, 0)
+        .single()
+        .expect("time")
+        .with_timezone(&Utc)
+}
+
+fn input(at: DateTime<Utc>, method: VisitMethod, signature: SignatureOutcome) -> VisitInput {
+    VisitInput {
+        unit_id: UnitId(Uuid::from_u128(3)),
+        visited_at: Some(at),
+        topics: vec![VisitTopic::Repairs, VisitTopic::Security],
+        method,
+        notes: "  楼道灯不亮  ".into(),
+        resident_name: "".into(),
+        signature,
+        feedback_requested: true,
+    }
+}
+
+fn check(
+    i: VisitInput,
+    policy: &VisitPolicy,
+    now: DateTime<Utc>,
+) -> Result<(Visit, Vec<VisitWarning>), VisitRefusal> {
+    check_visit(
+        i,
+        VisitId(Uuid::from_u128(9)),
+        SiteId(Uuid::from_u128(1)),
+        StaffId(Uuid::from_u128(2)),
+        VisitFacts {
+            policy,
+            month_signed_off: false,
+        },
+        now,
+    )
+}
+
+fn image() -> BlobRef {
+    BlobRef {
+        sha256: "a".repeat(64),
+        size: 1200,
+        content_type: "image/png".into(),
+    }
+}
+
+#[test]
+fn a_visit_at_21_59_is_recorded_and_at_22_00_refused() {
+    let p = VisitPolicy::default();
+    let now = local(23, 30);
+    let (v, w) = check(
+        input(local(21, 59), VisitMethod::Home, SignatureOutcome::Refused),
+        &p,
+        now,
+    )
+    .expect("21:59");
+    assert!(w.is_empty());
+    assert_eq!(v.signature, SignatureOutcome::Refused);
+    assert_eq!(v.notes, "楼道灯不亮");
+    // Topics in the documents' order.
+    assert_eq!(v.topics, vec![VisitTopic::Security, VisitTopic::Repairs]);
+    let e = check(
+        input(local(22, 0), VisitMethod::Home, SignatureOutcome::Refused),
+        &p,
+        now,
+    );
+    assert_eq!(e, Err(VisitRefusal::TooLate));
+    assert_eq!(VisitRefusal::TooLate.code(), "visit_too_late");
+    // The night runs past midnight until the site's morning.
+    let early = check(
+        input(
+            local(5, 59),
+            VisitMethod::Outdoors,
+            SignatureOutcome::NotTaken,
+        ),
+        &p,
+        now,
+    );
+    assert_eq!(early, Err(VisitRefusal::TooLate));
+    assert!(check(
+        input(
+            local(6, 0),
+            VisitMethod::Outdoors,
+            SignatureOutcome::NotTaken
+        ),
+        &p,
+        now
+    )
+    .is_ok());
+}
+
+#[test]
+fn a_site_without_the_limit_records_late_visits() {
+    let mut p = VisitPolicy::default();
+    p.visits_until = None;
+    assert!(check(
+        input(local(22, 30), VisitMethod::Home, SignatureOutcome::NotTaken),
+        &p,
+        local(23, 0)
+    )
+    .is_ok());
+    let mut p = VisitPolicy::default();
+    p.visits_until = chrono::NaiveTime::from_hms_opt(21, 0, 0);
+    assert_eq!(
+        check(
+            input(local(21, 0), VisitMethod::Home, SignatureOutcome::NotTaken),
+            &p,
+            local(23, 0)
+        ),
+        Err(VisitRefusal::TooLate)
+    );
+}
+
+#[test]
+fn a_call_after_21_00_is_a_warning_not_a_refusal() {
+    let p = VisitPolicy::default();
+    let now = local(23, 0);
+    let (_, w) = check(
+        input(
+            local(20, 59),
+            VisitMethod::Phone,
+            SignatureOutcome::NotTaken,
+        ),
+        &p,
+        now,
+    )
+    .expect("20:59");
+    assert!(w.is_empty());
+    let (_, w) = check(
+        input(local(21, 0), VisitMethod::Phone, SignatureOutcome::NotTaken),
+        &p,
+        now,
+    )
+    .expect("21:00");
+    assert_eq!(w, vec![VisitWarning::CallOutsideHours]);
+    // Even after 22:00 a call is recorded (S4 warns; the 22:00 rule is for visits at the door).
+    let (_, w) = check(
+        input(
+            local(22, 30),
+            VisitMethod::Phone,
+            SignatureOutcome::NotTaken,
+        ),
+        &p,
+        now,
+    )
+    .expect("22:30");
+    assert_eq!(w, vec![VisitWarning::CallOutsideHours]);
+}
+
+#[test]
+fn a_visit_in_the_future_is_refused() {
+    let p = VisitPolicy::default();
+    let now = local(15, 0);
+    let tol = Duration::minutes(FUTURE_TOLERANCE_MINUTES);
+    assert!(check(
+        input(now + tol, VisitMethod::Home, SignatureOutcome::NotTaken),
+        &p,
+        now
+    )
+    .is_ok());
+    assert_eq!(
+        check(
+            input(
+                now + tol + Duration::seconds(1),
+                VisitMethod::Home,
+                SignatureOutcome::NotTaken
+            ),
+            &p,
+            now
+        ),
+        Err(VisitRefusal::InFuture)
+    );
+    // Left out, the time is now.
+    let mut i = input(now, VisitMethod::Home, SignatureOutcome::NotTaken);
+    i.visited_at = None;
+    assert_eq!(check(i, &p, now).expect("now").0.visited_at, now);
+}
+
+#[test]
+fn signatures_are_optional_and_refusal_is_an_outcome() {
+    let p = VisitPolicy::default();
+    let now = local(15, 0);
+    let signed = SignatureOutcome::Signed {
+        image: image(),
+        signer: " 王女士 ".into(),
+    };
+    let (v, _) = check(input(local(10, 0), VisitMethod::Home, signed), &p, now).expect("signed");
+    assert_eq!(
+        v.signature,
+        SignatureOutcome::Signed {
+            image: image(),
+            signer: "王女士".into()
+        }
+    );
+    for bad in [
+        SignatureOutcome::Signed {
+            image: image(),
+            signer: " ".into(),
+        },
+        SignatureOutcome::Signed {
+            image: BlobRef {
+                sha256: "xyz".into(),
+                ..image()
+            },
+            signer: "王".into(),
+        },
+        SignatureOutcome::Signed {
+            image: BlobRef {
+                content_type: "text/plain".into(),
+                ..image()
+            },
+            signer: "王".into(),
+        },
+    ] {
+        assert_eq!(
+            check(input(local(10, 0), VisitMethod::Home, bad), &p, now),
+            Err(VisitRefusal::BadSignature)
+        );
+    }
+    let by_phone = SignatureOutcome::Signed {
+        image: image(),
+        signer: "王".into(),
+    };
+    assert_eq!(
+        check(input(local(10, 0), VisitMethod::Phone, by_phone), &p, now),
+        Err(VisitRefusal::SignatureByPhone)
+    );
+    let v = serde_json::to_value(SignatureOutcome::Refused).expect("json");
+    assert_eq!(v, serde_json::json!({"outcome": "refused"}));
+}
+
+#[test]
+fn topics_and_notes_are_checked() {
+    let p = VisitPolicy::default();
+    let now = local(15, 0);
+    let mut i = input(local(10, 0), VisitMethod::Home, SignatureOutcome::NotTaken);
+    i.topics.clear();
+    assert_eq!(check(i, &p, now), Err(VisitRefusal::NoTopics));
+    let mut i = input(local(10, 0), VisitMethod::Home, SignatureOutcome::NotTaken);
+    i.topics.push(VisitTopic::Repairs);
+    assert_eq!(check(i, &p, now), Err(VisitRefusal::DuplicateTopic));
+    let mut i = input(local(10, 0), VisitMethod::Home, SignatureOutcome::NotTaken);
+    i.notes = "字".repeat(MAX_NOTES_CHARS + 1);
+    assert_eq!(check(i, &p, now), Err(VisitRefusal::NotesTooLong));
+    let mut i = input(local(10, 0), VisitMethod::Home, SignatureOutcome::NotTaken);
+    i.notes = "字".repeat(MAX_NOTES_CHARS);
+    assert!(check(i, &p, now).is_ok());
+    assert_eq!(VisitTopic::ALL.len(), 10);
+    assert_eq!(VisitMethod::ALL.len(), 6);
+    for t in VisitTopic::ALL {
+        assert_eq!(VisitTopic::parse(t.code()), Some(t));
+    }
+}
+
+#[test]
+fn a_month_signed_off_takes_no_more_visits() {
+    let p = VisitPolicy::default();
+    let r = check_visit(
+        input(local(10, 0), VisitMethod::Home, SignatureOutcome::NotTaken),
+        VisitId(Uuid::from_u128(9)),
+        SiteId(Uuid::from_u128(1)),
+        StaffId(Uuid::from_u128(2)),
+        VisitFacts {
+            policy: &p,
+            month_signed_off: true,
+        },
+        local(15, 0),
+    );
+    assert_eq!(r, Err(VisitRefusal::MonthClosed));
+}
