@@ -14,6 +14,7 @@ pub mod people;
 pub mod privacy;
 pub mod reference;
 pub mod session;
+pub mod survey;
 pub mod sync;
 pub mod visits;
 pub mod work_orders;
