@@ -31,8 +31,9 @@ impl WorkCalendar {
         !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
     }
 
-    /// The `n`-th working day after `d` (`n = 0`: `d` itself if it is a working day, else the
-    /// next one).
+    /// "Within `n` working days" of something received on `d`: a day received on a rest day
+    /// counts as received on the next working day (顺延), then `n` working days follow
+    /// (`n = 0`: that day itself). Wednesday + 3 = Monday; Saturday + 3 = Thursday.
     pub fn add_working_days(&self, d: NaiveDate, n: u32) -> NaiveDate {
         let mut day = d;
         while !self.is_working_day(day) {
@@ -44,6 +45,16 @@ impl WorkCalendar {
             if self.is_working_day(day) {
                 left -= 1;
             }
+        }
+        day
+    }
+
+    /// The first working day strictly after `d`: "the next day" of a reply (Friday and
+    /// Saturday → Monday).
+    pub fn next_working_day(&self, d: NaiveDate) -> NaiveDate {
+        let mut day = d + Duration::days(1);
+        while !self.is_working_day(day) {
+            day += Duration::days(1);
         }
         day
     }
@@ -102,9 +113,12 @@ mod tests {
         let cal = WorkCalendar::default();
         // Friday 2026-11-20 + 1 working day = Monday 23rd.
         assert_eq!(cal.add_working_days(d(2026, 11, 20), 1), d(2026, 11, 23));
-        // Saturday counts from Monday: Monday itself for 0, Tuesday for 1.
+        // Received Saturday counts from Monday: Monday itself for 0, Tuesday for 1.
         assert_eq!(cal.add_working_days(d(2026, 11, 21), 0), d(2026, 11, 23));
         assert_eq!(cal.add_working_days(d(2026, 11, 21), 1), d(2026, 11, 24));
+        // The next working day after Friday or Saturday is Monday.
+        assert_eq!(cal.next_working_day(d(2026, 11, 20)), d(2026, 11, 23));
+        assert_eq!(cal.next_working_day(d(2026, 11, 21)), d(2026, 11, 23));
         // Wednesday + 3 = Monday.
         assert_eq!(cal.add_working_days(d(2026, 11, 18), 3), d(2026, 11, 23));
     }
