@@ -77,3 +77,11 @@ CREATE TABLE return_visits (
     CHECK ((status = 'open') = (done_at IS NULL))
 );
 CREATE INDEX return_visits_site_due_idx ON return_visits (site_id, status, due_at);
+
+-- `domain::care::policy::CarePolicy` per site; a site without a row runs on the default.
+CREATE TABLE care_policies (
+    site_id    uuid PRIMARY KEY REFERENCES sites (id),
+    policy     jsonb NOT NULL CHECK (jsonb_typeof(policy) = 'object'),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    updated_by uuid REFERENCES staff (id)
+);

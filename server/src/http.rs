@@ -165,3 +165,22 @@ pub fn today_in_china() -> chrono::NaiveDate {
         .with_timezone(&domain::work_orders::sla::china())
         .date_naive()
 }
+
+/// A `?month=YYYY-MM` filter, this month in China when absent: the month and its first and
+/// next-month's first day.
+pub fn month_or_current(
+    month: Option<&str>,
+) -> Result<(String, chrono::NaiveDate, chrono::NaiveDate), ApiError> {
+    let month = match month.map(str::trim).filter(|m| !m.is_empty()) {
+        Some(m) => m.to_owned(),
+        None => today_in_china().format("%Y-%m").to_string(),
+    };
+    let (from, until) = domain::work_orders::sla::month_bounds(&month).ok_or_else(|| {
+        ApiError::coded(
+            StatusCode::BAD_REQUEST,
+            "bad_month",
+            "month must be YYYY-MM",
+        )
+    })?;
+    Ok((month, from, until))
+}

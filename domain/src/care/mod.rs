@@ -15,6 +15,7 @@ pub mod complaint;
 pub mod policy;
 pub mod return_visit;
 pub mod stats;
+pub mod views;
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,5 @@
+//! Customer care: complaints (投诉) and return visits (回访). Rules live in `domain::care`;
+//! `repo.rs` holds the SQL, `routes.rs` the API.
+
+pub mod repo;
+pub mod routes;
