@@ -4,11 +4,14 @@
 //! Everything here builds for `wasm32-unknown-unknown`.
 
 pub mod access;
+pub mod facilities;
 pub mod desk;
 pub mod calendar;
 pub mod ids;
 pub mod login_policy;
 pub mod money;
+pub mod notices;
+pub mod occupancy;
 pub mod patrol;
 pub mod people;
 pub mod privacy;
