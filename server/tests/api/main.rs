@@ -3,9 +3,14 @@
 
 mod access;
 mod auth;
+mod care;
 mod bodies;
 mod demo;
+mod desk;
 mod helpers;
 mod patrol;
+mod privacy;
 mod repairs;
+mod survey;
 mod sync;
+mod visits;

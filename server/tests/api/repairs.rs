@@ -18,7 +18,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 /// The desk, the engineering manager and a technician, each with a phone.
-struct Crew {
+pub(crate) struct Crew {
     desk: Device,
     mgr: Device,
     tech: Device,
@@ -26,7 +26,7 @@ struct Crew {
 }
 
 impl Crew {
-    async fn new(app: &TestApp) -> Crew {
+    pub(crate) async fn new(app: &TestApp) -> Crew {
         Crew {
             desk: Device::new(app, "desk1").await,
             mgr: Device::new(app, "engmgr").await,
@@ -61,7 +61,7 @@ async fn price(app: &TestApp, code: &str) -> Fen {
 }
 
 /// An in-home request at `unit`, matched to the catalogue item `code` (or to nothing).
-async fn create_cmd(app: &TestApp, unit: Uuid, matched: Value) -> Value {
+pub(crate) async fn create_cmd(app: &TestApp, unit: Uuid, matched: Value) -> Value {
     json!({
         "type": "create",
         "site_id": app.site_id("cuihu").await,
@@ -78,7 +78,7 @@ async fn create_cmd(app: &TestApp, unit: Uuid, matched: Value) -> Value {
     })
 }
 
-fn catalogue(code: &str) -> Value {
+pub(crate) fn catalogue(code: &str) -> Value {
     json!({"type": "catalogue", "code": code})
 }
 
@@ -129,7 +129,7 @@ const SCOPE: &str = "更换卫生间水龙头, 清洗水表, 更换两只角阀"
 
 /// Two catalogue items (one needs the resident's acknowledgement) and one material the office
 /// bought with the resident's approval.
-async fn standard_lines(app: &TestApp, first_code: &str) -> Vec<QuoteLine> {
+pub(crate) async fn standard_lines(app: &TestApp, first_code: &str) -> Vec<QuoteLine> {
     vec![
         QuoteLine::Item {
             code: first_code.into(),
@@ -222,6 +222,18 @@ async fn close(
     lines: &[QuoteLine],
     at: DateTime<Utc>,
 ) -> Uuid {
+    close_rated(app, crew, create, lines, at, "satisfied").await
+}
+
+/// [`close`] with the resident's rating (`satisfied`, `fairly_satisfied`, `dissatisfied`).
+pub(crate) async fn close_rated(
+    app: &TestApp,
+    crew: &mut Crew,
+    create: Value,
+    lines: &[QuoteLine],
+    at: DateTime<Utc>,
+    rating: &str,
+) -> Uuid {
     let order = Uuid::now_v7();
     let create = crew.desk.mutation_at(order, None, create, at);
     let r = crew.desk.push(app, &[create]).await;
@@ -241,7 +253,7 @@ async fn close(
         crew,
         order,
         lines,
-        "satisfied",
+        rating,
         at + Duration::minutes(1),
     )
     .await;
