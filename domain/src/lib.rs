@@ -16,6 +16,7 @@ pub mod patrol;
 pub mod people;
 pub mod privacy;
 pub mod reference;
+pub mod release;
 pub mod session;
 pub mod survey;
 pub mod sync;

@@ -9,6 +9,7 @@ pub mod http;
 pub mod patrol;
 pub mod pwa;
 pub mod reference;
+pub mod release;
 pub mod sync;
 pub mod work_orders;
 
@@ -156,6 +157,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/sync/v1/blobs/{sha256}", get(sync::blobs::download));
     // Each capability brings its own `/api/v1` routes (`<module>::routes::router()`).
+    let api = api.merge(release::routes::router());
     let api = api
         .route("/api/{*rest}", any(api_not_found))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT));

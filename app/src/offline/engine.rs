@@ -3,12 +3,15 @@
 //! on a timer, when the service worker wakes it and on "sync now", and backs off with jitter
 //! after a failure. A permanent refusal stays in the outbox, shown, until the user acts.
 
-use super::store::{Store, StoredRecord, StoredRound, RECORDS_SCHEMA, RECORDS_SCHEMA_KEY};
+use super::store::{
+    Store, StoredPass, StoredRecord, StoredRound, RECORDS_SCHEMA, RECORDS_SCHEMA_KEY,
+};
 use super::SyncStatus;
 use crate::i18n::Msg;
 use chrono::{DateTime, Utc};
 use domain::ids::{MutationId, RoundId, WorkOrderId};
 use domain::patrol::round::{apply_round, Round, RoundCommand, RoundError};
+use domain::release::pass::{apply_pass, Pass, PassCommand, ReleaseError};
 use domain::session::StaffProfile;
 use domain::sync::backoff::retry_delay_ms;
 use domain::sync::outbox::{EntryState, OutboxEntry};
@@ -340,6 +343,7 @@ impl Engine {
                 // (no signal again in the next stairwell): otherwise its scans would vanish from
                 // the phone until the next pull, and the officer would scan again.
                 self.fold_applied_rounds(&s).await.map_err(Stop::Local)?;
+                self.fold_applied_passes(&s).await.map_err(Stop::Local)?;
                 // Applied entries leave the queue only after their new state is on disk.
                 s.prune().await.map_err(Stop::Local)?;
             }
@@ -355,6 +359,37 @@ impl Engine {
         let mut s = self.store.lock().await;
         s.outbox.request_failed(ids);
         s.save_entries(ids).await.map_err(Stop::Local)
+    }
+
+    /// Folds the applied pass commands (a use at the gate) into the stored passes, at the
+    /// version the server gave them, so a used pass shows used before the next pull.
+    async fn fold_applied_passes(&self, s: &Store) -> Result<(), String> {
+        let stored = s.passes().await?;
+        let actor = self.actor();
+        let mut out: Vec<StoredPass> = Vec::new();
+        for e in &s.outbox.entries {
+            let (EntryState::Applied { version }, Command::Pass(cmd)) =
+                (&e.state, &e.mutation.command)
+            else {
+                continue;
+            };
+            let Some(base) = stored.iter().find(|p| p.pass.id == e.mutation.entity_id) else {
+                continue;
+            };
+            if base.version >= *version {
+                continue;
+            }
+            if let Ok(pass) = apply_pass(Some(&base.pass), cmd, &actor, e.mutation.occurred_at) {
+                out.push(StoredPass {
+                    version: *version,
+                    pass,
+                });
+            }
+        }
+        if out.is_empty() {
+            return Ok(());
+        }
+        s.save_passes(out).await
     }
 
     /// Folds the applied round commands of the outbox into the stored rounds, at the version
@@ -433,6 +468,7 @@ impl Engine {
             let body: PullResponse = resp.json().await.map_err(|_| Stop::Server(502))?;
             let mut records: Vec<StoredRecord> = Vec::new();
             let mut rounds: Vec<StoredRound> = Vec::new();
+            let mut passes: Vec<StoredPass> = Vec::new();
             for c in body.changes {
                 match c.record {
                     Record::WorkOrder(order) => records.push(StoredRecord {
@@ -443,17 +479,21 @@ impl Engine {
                         version: c.version,
                         round,
                     }),
+                    Record::Pass(pass) => passes.push(StoredPass {
+                        version: c.version,
+                        pass,
+                    }),
                 }
             }
             let store = self.store.lock().await;
             if cursor.is_none() {
                 store
-                    .replace_all_records(records, rounds, &body.cursor)
+                    .replace_all_records(records, rounds, passes, &body.cursor)
                     .await
                     .map_err(Stop::Local)?;
             } else {
                 store
-                    .save_pull(records, rounds, &body.cursor)
+                    .save_pull(records, rounds, passes, &body.cursor)
                     .await
                     .map_err(Stop::Local)?;
             }
@@ -606,6 +646,40 @@ impl Engine {
         }))
     }
 
+    /// Runs a pass command (the gate's 确认放行) against the device's own view first, so a used
+    /// or void pass is refused at once, offline too; then queues it durably.
+    pub async fn submit_pass(
+        self: &Rc<Self>,
+        entity: Uuid,
+        cmd: PassCommand,
+    ) -> Result<(), SubmitError> {
+        let actor = self.actor();
+        let views = self.passes().await.map_err(SubmitError::Storage)?;
+        let current = views.iter().find(|(p, _, _)| p.id == entity);
+        apply_pass(current.map(|(p, _, _)| p), &cmd, &actor, now()).map_err(SubmitError::Pass)?;
+        let base = current.map(|(_, v, _)| *v).filter(|v| *v > 0);
+        self.store
+            .lock()
+            .await
+            .enqueue(entity, base, Command::Pass(cmd), now())
+            .await
+            .map_err(SubmitError::Storage)?;
+        self.changed().await;
+        crate::browser::request_background_sync();
+        self.clone().kick();
+        Ok(())
+    }
+
+    /// Passes as this device shows them: the stored ones with the outbox replayed on top.
+    pub async fn passes(&self) -> Result<Vec<(Pass, i64, bool)>, String> {
+        let store = self.store.lock().await;
+        let passes = store.passes().await?;
+        let actor = self.actor();
+        Ok(store.pass_view(passes, |cur, cmd, at| {
+            apply_pass(cur, cmd, &actor, at).ok()
+        }))
+    }
+
     /// An object URL of a photo kept on this device, for an `<img>`; the caller revokes it.
     pub async fn photo_url(&self, sha: &str) -> Option<String> {
         let (bytes, ct) = self.store.lock().await.blob_bytes(sha).await.ok()??;
@@ -649,6 +723,8 @@ pub enum SubmitError {
     Rule(WorkOrderError),
     /// The round rules refuse it (shown to the user; nothing saved).
     Round(RoundError),
+    /// The release-pass rules refuse it (shown to the user; nothing saved).
+    Pass(ReleaseError),
     /// The device could not save it.
     Storage(String),
 }
@@ -656,7 +732,9 @@ pub enum SubmitError {
 impl SubmitError {
     pub fn msg(&self) -> Msg {
         match self {
-            SubmitError::Rule(_) | SubmitError::Round(_) => Msg::SyncRefused,
+            SubmitError::Rule(_) | SubmitError::Round(_) | SubmitError::Pass(_) => {
+                Msg::SyncRefused
+            }
             SubmitError::Storage(_) => Msg::SyncStorageFailed,
         }
     }

@@ -57,6 +57,7 @@ pub mod client {
     use crate::i18n::Msg;
     use domain::ids::MutationId;
     use domain::patrol::round::{Round, RoundCommand, RoundError};
+    use domain::release::pass::{Pass, PassCommand, ReleaseError};
     use domain::sync::outbox::OutboxEntry;
     use domain::sync::reference::ReferenceData;
     use domain::sync::wire::BlobRef;
@@ -126,6 +127,7 @@ pub mod client {
                 let detail = match &err {
                     super::engine::SubmitError::Rule(r) => r.to_string(),
                     super::engine::SubmitError::Round(r) => r.to_string(),
+                    super::engine::SubmitError::Pass(r) => r.to_string(),
                     super::engine::SubmitError::Storage(s) => s.clone(),
                 };
                 (err.msg(), detail)
@@ -177,6 +179,7 @@ pub mod client {
             return e.submit_round(entity, cmd).await.map_err(|err| match err {
                 super::engine::SubmitError::Round(r) => RoundSubmitError::Rule(r),
                 super::engine::SubmitError::Rule(r) => RoundSubmitError::Storage(r.to_string()),
+                super::engine::SubmitError::Pass(r) => RoundSubmitError::Storage(r.to_string()),
                 super::engine::SubmitError::Storage(s) => RoundSubmitError::Storage(s),
             });
         }
@@ -184,6 +187,69 @@ pub mod client {
         {
             let _ = (entity, cmd);
             Err(RoundSubmitError::Storage("no store".into()))
+        }
+    }
+
+    /// A release pass as this device shows it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct PassView {
+        pub pass: Pass,
+        /// The server's version (0 = never synced).
+        pub version: i64,
+        /// This device has an unsynced use of it.
+        pub unsynced: bool,
+    }
+
+    /// Why a pass command was not queued.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum PassSubmitError {
+        /// The pass rules refuse it (used, void, not on this device); nothing was saved.
+        Rule(ReleaseError),
+        /// The device could not save it (or its store is not open).
+        Storage(String),
+    }
+
+    /// The release passes on this device (the sites' passes for the desk and security),
+    /// newest first.
+    pub async fn passes() -> Vec<PassView> {
+        #[cfg(feature = "hydrate")]
+        if let Some(e) = engine() {
+            let mut v: Vec<PassView> = e
+                .passes()
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(pass, version, unsynced)| PassView {
+                    pass,
+                    version,
+                    unsynced,
+                })
+                .collect();
+            v.sort_by_key(|p| std::cmp::Reverse(p.pass.issued_at));
+            return v;
+        }
+        Vec::new()
+    }
+
+    /// Queues a pass command (the gate's 确认放行). The device's own `apply_pass` checks it
+    /// first; `Ok` only once the outbox entry is on disk.
+    pub async fn submit_pass(entity: Uuid, cmd: PassCommand) -> Result<(), PassSubmitError> {
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(e) = engine() else {
+                return Err(PassSubmitError::Storage("no store".into()));
+            };
+            return e.submit_pass(entity, cmd).await.map_err(|err| match err {
+                super::engine::SubmitError::Pass(r) => PassSubmitError::Rule(r),
+                super::engine::SubmitError::Rule(r) => PassSubmitError::Storage(r.to_string()),
+                super::engine::SubmitError::Round(r) => PassSubmitError::Storage(r.to_string()),
+                super::engine::SubmitError::Storage(s) => PassSubmitError::Storage(s),
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = (entity, cmd);
+            Err(PassSubmitError::Storage("no store".into()))
         }
     }
 

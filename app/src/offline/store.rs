@@ -13,6 +13,7 @@ use base64::Engine;
 use chrono::{DateTime, Utc};
 use domain::ids::{DeviceId, MutationId, StaffId};
 use domain::patrol::round::{Round, RoundCommand};
+use domain::release::pass::{Pass, PassCommand};
 use domain::sync::outbox::{EntryState, Outbox, OutboxEntry};
 use domain::sync::reference::ReferenceData;
 use domain::sync::wire::{BlobRef, Command};
@@ -26,6 +27,7 @@ fn outbox_key(seq: u64) -> String {
 
 const ORDER_PREFIX: &str = "work_order:";
 const ROUND_PREFIX: &str = "round:";
+const PASS_PREFIX: &str = "pass:";
 
 fn order_key(id: impl std::fmt::Display) -> String {
     format!("{ORDER_PREFIX}{id}")
@@ -35,10 +37,14 @@ fn round_key(id: impl std::fmt::Display) -> String {
     format!("{ROUND_PREFIX}{id}")
 }
 
+fn pass_key(id: impl std::fmt::Display) -> String {
+    format!("{PASS_PREFIX}{id}")
+}
+
 /// The kinds of record this build keeps from pulls. A device whose stored mark differs pulls a
 /// snapshot once: version "2" added patrol rounds, which earlier builds pulled and dropped, so
-/// their cursors are past rounds they never stored.
-pub const RECORDS_SCHEMA: &str = "2";
+/// their cursors are past rounds they never stored; "3" added release passes (放行条).
+pub const RECORDS_SCHEMA: &str = "3";
 /// Meta key of [`RECORDS_SCHEMA`].
 pub const RECORDS_SCHEMA_KEY: &str = "records_schema";
 
@@ -55,6 +61,13 @@ pub struct StoredRecord {
 pub struct StoredRound {
     pub version: i64,
     pub round: Round,
+}
+
+/// A release pass as the server last sent it (or with this device's applied use folded in).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredPass {
+    pub version: i64,
+    pub pass: Pass,
 }
 
 /// A photo or signature kept on the device until uploaded.
@@ -279,6 +292,39 @@ impl Store {
             .collect())
     }
 
+    /// The release passes on the device.
+    pub async fn passes(&self) -> Result<Vec<StoredPass>, String> {
+        Ok(self
+            .db
+            .all_prefixed(RECORDS, PASS_PREFIX)
+            .await?
+            .into_iter()
+            .filter_map(|t| serde_json::from_str(&t).ok())
+            .collect())
+    }
+
+    /// Puts of the passes newer than what the device holds.
+    async fn newer_pass_ops(&self, passes: Vec<StoredPass>) -> Result<Vec<Op>, String> {
+        let mut ops = Vec::new();
+        for p in passes {
+            let key = pass_key(p.pass.id);
+            if self.older(&key, p.version).await? {
+                ops.push(Op::Put {
+                    store: RECORDS,
+                    key,
+                    json: json(&p)?,
+                });
+            }
+        }
+        Ok(ops)
+    }
+
+    /// Stores passes as this device now knows them (newer versions only).
+    pub async fn save_passes(&self, passes: Vec<StoredPass>) -> Result<(), String> {
+        let ops = self.newer_pass_ops(passes).await?;
+        self.db.write(ops).await
+    }
+
     /// Whether the stored copy under `key` is older than `version` (or missing or unreadable).
     async fn older(&self, key: &str, version: i64) -> Result<bool, String> {
         #[derive(Deserialize)]
@@ -328,9 +374,11 @@ impl Store {
         &self,
         records: Vec<StoredRecord>,
         rounds: Vec<StoredRound>,
+        passes: Vec<StoredPass>,
         cursor: &str,
     ) -> Result<(), String> {
         let mut ops = self.newer_ops(records, rounds).await?;
+        ops.extend(self.newer_pass_ops(passes).await?);
         ops.push(Op::Put {
             store: META,
             key: "cursor".into(),
@@ -354,12 +402,14 @@ impl Store {
         &self,
         records: Vec<StoredRecord>,
         rounds: Vec<StoredRound>,
+        passes: Vec<StoredPass>,
         cursor: &str,
     ) -> Result<(), String> {
         let keep: Vec<String> = records
             .iter()
             .map(|r| order_key(r.order.id))
             .chain(rounds.iter().map(|r| round_key(r.round.id)))
+            .chain(passes.iter().map(|p| pass_key(p.pass.id)))
             .collect();
         let mut ops: Vec<Op> = self
             .records()
@@ -371,6 +421,12 @@ impl Store {
                     .await?
                     .into_iter()
                     .map(|r| round_key(r.round.id)),
+            )
+            .chain(
+                self.passes()
+                    .await?
+                    .into_iter()
+                    .map(|p| pass_key(p.pass.id)),
             )
             .filter(|k| !keep.contains(k))
             .map(|key| Op::Delete {
@@ -390,6 +446,13 @@ impl Store {
                 store: RECORDS,
                 key: round_key(r.round.id),
                 json: json(&r)?,
+            });
+        }
+        for p in passes {
+            ops.push(Op::Put {
+                store: RECORDS,
+                key: pass_key(p.pass.id),
+                json: json(&p)?,
             });
         }
         ops.push(Op::Put {
@@ -526,6 +589,29 @@ impl Store {
             },
             |r| r.id.0,
             apply,
+        )
+    }
+}
+
+impl Store {
+    /// Passes as the user should see them, the same way as [`Store::view`].
+    pub fn pass_view(
+        &self,
+        passes: Vec<StoredPass>,
+        apply: impl Fn(Option<&Pass>, &PassCommand, DateTime<Utc>) -> Option<Pass>,
+    ) -> Vec<(Pass, i64, bool)> {
+        replay(
+            &self.outbox.entries,
+            passes
+                .into_iter()
+                .map(|p| (p.pass, p.version, false))
+                .collect(),
+            |c| match c {
+                Command::Pass(c) => Some(c),
+                _ => None,
+            },
+            |p| p.id,
+            |cur, _, cmd, at| apply(cur, cmd, at),
         )
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::ids::{DeviceId, MutationId};
 use crate::patrol::round::{Round, RoundCommand};
+use crate::release::pass::{Pass, PassCommand};
 use crate::work_orders::{WorkOrder, WorkOrderCommand};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -21,6 +22,8 @@ pub enum EntityKind {
     WorkOrder,
     /// A patrol round (巡检记录).
     Round,
+    /// A release pass (放行条).
+    Pass,
 }
 
 impl EntityKind {
@@ -28,6 +31,7 @@ impl EntityKind {
         match self {
             EntityKind::WorkOrder => "work_order",
             EntityKind::Round => "round",
+            EntityKind::Pass => "pass",
         }
     }
 }
@@ -38,6 +42,8 @@ impl EntityKind {
 pub enum Command {
     WorkOrder(WorkOrderCommand),
     Round(RoundCommand),
+    /// A release pass at the gate (放行条).
+    Pass(PassCommand),
 }
 
 impl Command {
@@ -45,6 +51,7 @@ impl Command {
         match self {
             Command::WorkOrder(_) => EntityKind::WorkOrder,
             Command::Round(_) => EntityKind::Round,
+            Command::Pass(_) => EntityKind::Pass,
         }
     }
 
@@ -53,6 +60,7 @@ impl Command {
         match self {
             Command::WorkOrder(c) => c.blobs(),
             Command::Round(c) => c.blobs(),
+            Command::Pass(c) => c.blobs(),
         }
     }
 
@@ -61,6 +69,7 @@ impl Command {
         match self {
             Command::WorkOrder(c) => c.type_name(),
             Command::Round(c) => c.type_name(),
+            Command::Pass(c) => c.type_name(),
         }
     }
 }
@@ -205,6 +214,13 @@ pub enum RejectCode {
     UnknownRoute,
     /// Only the round's officer may change it.
     NotOfficer,
+    // Added with release passes (additive: older devices show them as unknown codes).
+    /// The 放行条 was used at the gate already.
+    AlreadyUsed,
+    /// The 放行条 is void (作废).
+    PassVoid,
+    /// No 放行条 with this id was issued.
+    PassNotIssued,
     /// The server failed; try again.
     Internal,
 }
@@ -258,6 +274,7 @@ pub struct PushResponse {
 pub enum Record {
     WorkOrder(WorkOrder),
     Round(Round),
+    Pass(Pass),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -65,6 +65,9 @@ struct Scope {
     /// Every round of the sites (customer-service and centre managers, admin); the others see
     /// their own rounds only.
     all_rounds: bool,
+    /// The site's release passes (desk, managers, security).
+    passes: bool,
+    role: Role,
 }
 
 /// A record the feed names.
@@ -72,17 +75,20 @@ struct Scope {
 enum Entity {
     WorkOrder(Uuid),
     Round(Uuid),
+    Pass(Uuid),
 }
 
 /// Loads the records, in the order named, skipping any that vanished.
 async fn records(conn: &mut PgConnection, named: &[Entity]) -> Result<Vec<Change>, SyncError> {
-    let (mut orders, mut rounds) = (Vec::new(), Vec::new());
+    let (mut orders, mut rounds, mut passes) = (Vec::new(), Vec::new(), Vec::new());
     for e in named {
         match e {
             Entity::WorkOrder(id) => orders.push(*id),
             Entity::Round(id) => rounds.push(*id),
+            Entity::Pass(id) => passes.push(*id),
         }
     }
+    let mut passes = crate::release::sync::changes(&mut *conn, &passes).await?;
     let mut orders: HashMap<Uuid, Change> = wo_repo::load(&mut *conn, &orders, false)
         .await?
         .into_iter()
@@ -114,6 +120,7 @@ async fn records(conn: &mut PgConnection, named: &[Entity]) -> Result<Vec<Change
         .filter_map(|e| match e {
             Entity::WorkOrder(id) => orders.remove(id),
             Entity::Round(id) => rounds.remove(id),
+            Entity::Pass(id) => passes.remove(id),
         })
         .collect())
 }
@@ -130,6 +137,8 @@ pub async fn pull(
         me,
         all_orders: sees_whole_site(profile.role),
         all_rounds: manages_patrols(profile.role),
+        passes: crate::release::sync::pulls_passes(profile.role),
+        role: profile.role,
     };
     let limit = q.limit.unwrap_or(200).clamp(1, 500);
     let mut tx = state.pool.begin().await?;
@@ -189,11 +198,13 @@ async fn snapshot(
     .bind(scope.all_rounds)
     .fetch_all(&mut *conn)
     .await?;
+    let passes = crate::release::sync::snapshot(&mut *conn, sites, scope.role).await?;
     let xid = xmin.parse().map_err(|_| SyncError::BadCursor)?;
     let named = ids
         .into_iter()
         .map(Entity::WorkOrder)
         .chain(rounds.into_iter().map(Entity::Round))
+        .chain(passes.into_iter().map(Entity::Pass))
         .collect();
     Ok((named, Cursor { xid, id: 0 }, false))
 }
@@ -211,7 +222,7 @@ async fn feed(
            AND txid < pg_snapshot_xmin(pg_current_snapshot())
            AND site_id = ANY($3)
            AND ($4 = ANY(audience)
-                OR CASE entity_kind WHEN 'round' THEN $6 ELSE $5 END)
+                OR CASE entity_kind WHEN 'round' THEN $6 WHEN 'pass' THEN $8 ELSE $5 END)
          ORDER BY txid, id LIMIT $7",
     )
     .bind(after.xid.to_string())
@@ -221,6 +232,7 @@ async fn feed(
     .bind(scope.all_orders)
     .bind(scope.all_rounds)
     .bind(limit)
+    .bind(scope.passes)
     .fetch_all(&mut *conn)
     .await?;
     let has_more = rows.len() as i64 == limit;
@@ -233,6 +245,7 @@ async fn feed(
         };
         let e = match kind.as_str() {
             "round" => Entity::Round(*entity),
+            "pass" => Entity::Pass(*entity),
             _ => Entity::WorkOrder(*entity),
         };
         if !named.contains(&e) {

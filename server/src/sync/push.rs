@@ -160,6 +160,7 @@ pub async fn push(
     let mut wanted = repo::FactsWanted::default();
     let mut shas = Vec::new();
     let mut patrol_wanted = PatrolWanted::default();
+    let mut pass_ids: Vec<Uuid> = Vec::new();
     for m in &parsed {
         shas.extend(m.command.blobs().into_iter().map(|b| b.sha256));
         let c = match &m.command {
@@ -173,6 +174,10 @@ pub async fn push(
                     }
                     _ => {}
                 }
+                continue;
+            }
+            Command::Pass(_) => {
+                pass_ids.push(m.entity_id);
                 continue;
             }
         };
@@ -226,6 +231,7 @@ pub async fn push(
     } else {
         HashMap::new()
     };
+    let mut passes = crate::release::sync::PushPasses::load(&mut tx, &pass_ids).await?;
     let rounds_before: HashMap<Uuid, Round> =
         rounds.iter().map(|(k, v)| (*k, v.round.clone())).collect();
     patrol_wanted.routes.sort();
@@ -287,6 +293,7 @@ pub async fn push(
             let at = sla::trusted(m.occurred_at, offset_ms, received_at);
             let cmd = match &m.command {
                 Command::WorkOrder(cmd) => cmd,
+                Command::Pass(cmd) => return passes.apply(m, cmd, &actor, at),
                 Command::Round(cmd) => {
                     // A round is the officer's alone: commands apply in order, and a refusal
                     // is final (no text merges, nobody else moves it on).
@@ -518,6 +525,7 @@ pub async fn push(
         patrol_repo::insert_case(&mut tx, c).await?;
     }
     patrol_repo::insert_notifications(&mut tx, &raised.notifications, received_at).await?;
+    passes.write(&mut tx, received_at).await?;
     let meta: HashMap<Uuid, (Uuid, &'static str, DateTime<Utc>)> = parsed
         .iter()
         .map(|m| {
