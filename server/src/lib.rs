@@ -11,6 +11,7 @@ pub mod pwa;
 pub mod reference;
 pub mod release;
 pub mod sync;
+pub mod visits;
 pub mod work_orders;
 
 use axum::extract::{DefaultBodyLimit, FromRef};
@@ -157,6 +158,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/sync/v1/blobs/{sha256}", get(sync::blobs::download));
     // Each capability brings its own `/api/v1` routes (`<module>::routes::router()`).
+    let api = api.merge(visits::routes::router());
     let api = api.merge(release::routes::router());
     let api = api
         .route("/api/{*rest}", any(api_not_found))

@@ -103,16 +103,20 @@ fn a_visit_at_21_59_is_recorded_and_at_22_00_refused() {
 
 #[test]
 fn a_site_without_the_limit_records_late_visits() {
-    let mut p = VisitPolicy::default();
-    p.visits_until = None;
+    let p = VisitPolicy {
+        visits_until: None,
+        ..VisitPolicy::default()
+    };
     assert!(check(
         input(local(22, 30), VisitMethod::Home, SignatureOutcome::NotTaken),
         &p,
         local(23, 0)
     )
     .is_ok());
-    let mut p = VisitPolicy::default();
-    p.visits_until = chrono::NaiveTime::from_hms_opt(21, 0, 0);
+    let p = VisitPolicy {
+        visits_until: chrono::NaiveTime::from_hms_opt(21, 0, 0),
+        ..VisitPolicy::default()
+    };
     assert_eq!(
         check(
             input(local(21, 0), VisitMethod::Home, SignatureOutcome::NotTaken),

@@ -5,6 +5,7 @@
 
 pub mod data;
 pub mod patrol;
+pub mod visits;
 
 use crate::auth::password;
 use data::{ReferralReason, TimeUnit, CATALOGUE, SUPPLIERS};
@@ -171,6 +172,7 @@ pub async fn load_if_missing(pool: &PgPool) -> anyhow::Result<bool> {
     load_staff(&mut tx).await?;
     load_policies(&mut tx).await?;
     patrol::load(&mut tx).await?;
+    visits::load(&mut tx).await?;
     tx.commit().await?;
     Ok(true)
 }
