@@ -374,6 +374,44 @@ pub fn apply_police(
     }
 }
 
+/// A request as listed: the record with unit labels and names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoliceLookupView {
+    pub record: PoliceLookup,
+    pub units: Vec<(UnitId, String)>,
+    pub requested_by_name: String,
+    pub decided_by_name: Option<String>,
+}
+
+/// `POST /api/v1/police-lookups/{id}/decision`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoliceDecision {
+    pub approve: bool,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// `POST /api/v1/police-lookups/{id}/view`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoliceViewRequest {
+    pub unit_id: UnitId,
+}
+
+/// One resident's record shown in full to the police (logged).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoliceResident {
+    pub name: String,
+    pub role: crate::reference::ResidentRole,
+    pub phone: Option<String>,
+    pub id_card: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoliceRecords {
+    pub unit_label: String,
+    pub residents: Vec<PoliceResident>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,8 +5,10 @@ pub mod auth;
 pub mod billing;
 pub mod config;
 pub mod demo;
+pub mod desk;
 pub mod http;
 pub mod patrol;
+pub mod privacy;
 pub mod pwa;
 pub mod reference;
 pub mod release;
@@ -158,6 +160,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/sync/v1/blobs/{sha256}", get(sync::blobs::download));
     // Each capability brings its own `/api/v1` routes (`<module>::routes::router()`).
+    let api = api.merge(desk::routes::router());
+    let api = api.merge(privacy::routes::router());
     let api = api.merge(visits::routes::router());
     let api = api.merge(release::routes::router());
     let api = api

@@ -4,6 +4,7 @@
 //! Deterministic apart from ids and password salts.
 
 pub mod data;
+pub mod desk;
 pub mod patrol;
 pub mod visits;
 
@@ -162,6 +163,7 @@ pub async fn load_if_missing(pool: &PgPool) -> anyhow::Result<bool> {
         // A demo loaded before site policies (or patrols) existed gets them now.
         load_policies(&mut tx).await?;
         patrol::load(&mut tx).await?;
+        desk::load(&mut tx).await?;
         tx.commit().await?;
         return Ok(false);
     }
@@ -172,6 +174,7 @@ pub async fn load_if_missing(pool: &PgPool) -> anyhow::Result<bool> {
     load_staff(&mut tx).await?;
     load_policies(&mut tx).await?;
     patrol::load(&mut tx).await?;
+    desk::load(&mut tx).await?;
     visits::load(&mut tx).await?;
     tx.commit().await?;
     Ok(true)
