@@ -88,12 +88,29 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/patrol/reports/:id") view=pages::patrol::RoundReportPage />
                 <Route path=path!("/patrol/checkpoints") view=pages::patrol::CheckpointsPage />
                 <Route path=path!("/patrol/labels") view=pages::patrol::LabelsPage />
+                <Route path=path!("/complaints") view=pages::care::ComplaintsPage />
+                <Route path=path!("/complaints/:id") view=pages::care::ComplaintPage />
+                <Route path=path!("/return-visits") view=pages::care::ReturnVisitsPage />
+                <Route path=path!("/return-visits/:id") view=pages::care::ReturnVisitPage />
+                <Route path=path!("/care") view=pages::care::CareDashboardPage />
+                <Route path=path!("/surveys") view=pages::survey::SurveyListPage />
+                <Route path=path!("/surveys/new") view=pages::survey::NewSurveyPage />
+                <Route path=path!("/surveys/:id") view=pages::survey::SurveyPage />
+                <Route path=path!("/surveys/:id/results") view=pages::survey::SurveyResultsPage />
                 <Route path=path!("/desk") view=|| pages::home::role_home(Area::DeskHome) />
+                <Route path=path!("/desk/passes") view=pages::release::DeskPassesPage />
+                <Route path=path!("/desk/passes/:id") view=pages::release::PassDetailPage />
+                <Route path=path!("/desk/passes/:id/print") view=pages::release::PassPrintPage />
+                <Route path=path!("/gate") view=pages::release::GatePage />
                 <Route path=path!("/eng") view=pages::board::EngBoardPage />
                 <Route path=path!("/cs") view=|| pages::home::role_home(Area::CsBoard) />
                 <Route path=path!("/center") view=|| pages::home::role_home(Area::CenterBoard) />
                 <Route path=path!("/finance") view=pages::billing::FinancePage />
                 <Route path=path!("/security") view=|| pages::home::role_home(Area::SecurityHome) />
+                <Route path=path!("/visits") view=pages::visits::VisitsPage />
+                <Route path=path!("/visits/new") view=pages::visits::NewVisitPage />
+                <Route path=path!("/visits/unvisited") view=pages::visits::UnvisitedPage />
+                <Route path=path!("/visits/reports") view=pages::visits::VisitReportsPage />
                 <Route path=path!("/admin") view=|| pages::home::role_home(Area::Admin) />
             </Routes>
         </Router>

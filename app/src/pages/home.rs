@@ -51,7 +51,9 @@ pub fn RoleHome(area: Area) -> impl IntoView {
         Area::CenterBoard => Msg::HomeCenterTitle,
         Area::FinanceHome => Msg::HomeFinanceTitle,
         Area::SecurityHome => Msg::HomeSecurityTitle,
-        Area::Admin | Area::ResidentDirectory => Msg::HomeAdminTitle,
+        Area::Admin | Area::ResidentDirectory | Area::Visits | Area::VisitReports => {
+            Msg::HomeAdminTitle
+        }
     };
     let new_repair = move || {
         view! { <a class="tile primary-tile" id="new-repair" href="/repairs/new">"＋ " {move || i18n.t(Msg::RepairNew)}</a> }
@@ -60,6 +62,7 @@ pub fn RoleHome(area: Area) -> impl IntoView {
         Area::TechHome => view! { {new_repair()} <OrderList /> }.into_any(),
         Area::PatrolHome => view! {
             <p class="empty">{move || i18n.t(Msg::HomePatrolEmpty)}</p>
+            <a class="tile" id="return-visits-link" href="/return-visits">{move || i18n.t(Msg::HomeReturnVisits)}</a>
             {new_repair()}
             <OrderList />
         }
@@ -67,16 +70,32 @@ pub fn RoleHome(area: Area) -> impl IntoView {
         Area::DeskHome => view! {
             {new_repair()}
             <a class="tile" href="/units">{move || i18n.t(Msg::HomeDeskLookup)}</a>
+            <a class="tile" id="complaints-link" href="/complaints">{move || i18n.t(Msg::HomeComplaints)}</a>
+            <a class="tile" id="return-visits-link" href="/return-visits">{move || i18n.t(Msg::HomeReturnVisits)}</a>
+            <a class="tile" id="visits-link" href="/visits">{move || i18n.t(Msg::HomeVisits)}</a>
+            <a class="tile" id="surveys-link" href="/surveys">{move || i18n.t(Msg::HomeSurveys)}</a>
+            <a class="tile" id="release-link" href="/desk/passes">{move || i18n.t(Msg::ReleaseLinkDesk)}</a>
             <OrderList />
         }
         .into_any(),
-        Area::SecurityHome | Area::FinanceHome => view! {
+        Area::SecurityHome => view! {
+            <a class="tile primary-tile" id="gate-link" href="/gate">{move || i18n.t(Msg::ReleaseLinkGate)}</a>
+            <a class="tile" href="/units">{move || i18n.t(Msg::HomeDeskLookup)}</a>
+        }
+        .into_any(),
+        Area::FinanceHome => view! {
             <a class="tile" href="/units">{move || i18n.t(Msg::HomeDeskLookup)}</a>
         }
         .into_any(),
         Area::CsBoard | Area::CenterBoard => view! {
+            <a class="tile primary-tile" id="care-link" href="/care">{move || i18n.t(Msg::HomeCare)}</a>
+            <a class="tile" id="complaints-link" href="/complaints">{move || i18n.t(Msg::HomeComplaints)}</a>
+            <a class="tile" id="return-visits-link" href="/return-visits">{move || i18n.t(Msg::HomeReturnVisits)}</a>
             <a class="tile" id="patrol-manage" href="/patrol/manage">{move || i18n.t(Msg::HomePatrolManage)}</a>
             <a class="tile" id="patrol-setup" href="/patrol/checkpoints">{move || i18n.t(Msg::HomePatrolSetup)}</a>
+            <a class="tile" id="visits-link" href="/visits">{move || i18n.t(Msg::HomeVisits)}</a>
+            <a class="tile" id="visit-reports-link" href="/visits/reports">{move || i18n.t(Msg::HomeVisitReports)}</a>
+            <a class="tile" id="surveys-link" href="/surveys">{move || i18n.t(Msg::HomeSurveys)}</a>
             <OrderList />
             <SiteSummaries profile=profile.clone() />
         }
@@ -86,7 +105,7 @@ pub fn RoleHome(area: Area) -> impl IntoView {
             <SiteSummaries profile=profile.clone() />
         }
         .into_any(),
-        Area::Admin | Area::ResidentDirectory => {
+        Area::Admin | Area::ResidentDirectory | Area::Visits | Area::VisitReports => {
             view! { <SiteSummaries profile=profile.clone() /> }.into_any()
         }
     };

@@ -2,6 +2,7 @@
 
 pub mod billing;
 pub mod board;
+pub mod care;
 pub mod detail;
 pub mod errors;
 pub mod home;
@@ -10,8 +11,11 @@ pub mod me;
 pub mod outbox;
 pub mod patrol;
 pub mod print;
+pub mod release;
 pub mod repairs;
 pub mod review;
 pub mod signature;
+pub mod survey;
 pub mod tech;
 pub mod units;
+pub mod visits;
