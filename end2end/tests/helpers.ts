@@ -6,6 +6,7 @@ import {
   type Page,
   type TestInfo,
 } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 
 /** Password of every demo account (see `./x run`). */
 export const PASSWORD = 'wuye2026';
@@ -183,4 +184,55 @@ export async function serviceWorkerReady(page: Page, ms = 20_000): Promise<strin
 
 export async function hasServiceWorkerController(page: Page): Promise<boolean> {
   return page.evaluate(() => !!navigator.serviceWorker?.controller);
+}
+
+// --- Shared by the capability specs (repairs, patrol, care, …) ---------------------------------
+
+/** Runs one SQL statement on the e2e database and returns its unaligned output. */
+export function sql(query: string): string {
+  const port = process.env.PG_PORT ?? '55433';
+  return execFileSync('psql', ['-h', '127.0.0.1', '-p', port, '-U', 'postgres', '-d', 'wuye_e2e', '-Atc', query], {
+    encoding: 'utf8',
+  }).trim();
+}
+
+/** A signed-in browser context with its own storage, and the page errors it saw. */
+export interface SignedIn {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
+
+/** Nothing left in the outbox and the last sync succeeded. */
+export async function settled(page: Page): Promise<void> {
+  await expect(page.locator('#sync-badge')).toHaveAttribute('data-pending', '0', { timeout: 30_000 });
+  await expect(page.locator('#sync-badge')).toHaveText(/已同步/, { timeout: 30_000 });
+}
+
+/** Pulls now (the "sync now" path) and waits until the device is settled again. */
+export async function syncNow(page: Page): Promise<void> {
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await settled(page);
+}
+
+/** Opens `path` and waits for hydration. */
+export async function goto(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await waitHydrated(page);
+}
+
+/** Signs `username` in on a new device of `viewport` and waits for its first sync. */
+export async function signedIn(browser: Browser, username: string, viewport: Viewport = PHONE): Promise<SignedIn> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', serviceWorkers: 'allow' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e}`));
+  await page.goto('/login');
+  await waitHydrated(page);
+  await page.fill('#username', username);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('#login-submit')]);
+  await waitHydrated(page);
+  await settled(page);
+  return { context, page, errors };
 }
