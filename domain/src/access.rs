@@ -28,10 +28,14 @@ pub enum Area {
     Admin,
     /// Residents' contact data (unit look-up).
     ResidentDirectory,
+    /// 业户访问 (走访): the month's quota, recording a visit, the not-visited list.
+    Visits,
+    /// The monthly chain of the visit records (签署意见, 访问业户总结, 阅批).
+    VisitReports,
 }
 
 impl Area {
-    pub const ALL: [Area; 10] = [
+    pub const ALL: [Area; 12] = [
         Area::TechHome,
         Area::PatrolHome,
         Area::DeskHome,
@@ -42,6 +46,8 @@ impl Area {
         Area::SecurityHome,
         Area::Admin,
         Area::ResidentDirectory,
+        Area::Visits,
+        Area::VisitReports,
     ];
 
     /// The single rule table. The service-centre manager oversees both departments' boards.
@@ -60,6 +66,8 @@ impl Area {
             Area::ResidentDirectory => {
                 matches!(role, Desk | EngMgr | CsMgr | CenterMgr | Security | Admin)
             }
+            Area::Visits => matches!(role, Desk | Patrol | CsMgr | CenterMgr | Admin),
+            Area::VisitReports => matches!(role, CsMgr | CenterMgr | Admin),
         }
     }
 
@@ -76,6 +84,8 @@ impl Area {
             Area::SecurityHome => "/security",
             Area::Admin => "/admin",
             Area::ResidentDirectory => "/units",
+            Area::Visits => "/visits",
+            Area::VisitReports => "/visits/reports",
         }
     }
 }
