@@ -12,6 +12,7 @@ pub mod privacy;
 pub mod pwa;
 pub mod reference;
 pub mod release;
+pub mod survey;
 pub mod sync;
 pub mod visits;
 pub mod work_orders;
@@ -160,6 +161,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/sync/v1/blobs/{sha256}", get(sync::blobs::download));
     // Each capability brings its own `/api/v1` routes (`<module>::routes::router()`).
+    let api = api.merge(survey::routes::router());
     let api = api.merge(desk::routes::router());
     let api = api.merge(privacy::routes::router());
     let api = api.merge(visits::routes::router());

@@ -63,3 +63,20 @@ impl SurveyRefusal {
         }
     }
 }
+
+use crate::people::Role;
+
+/// Who hands out questionnaires, enters returned ones and reads surveys: the front desk (客服,
+/// 第8篇's 客服助理) and the managers.
+pub fn may_enter(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Desk | Role::CsMgr | Role::CenterMgr | Role::Admin
+    )
+}
+
+/// Who opens and closes surveys, picks the site's preset and schedules the return visits: the
+/// customer-service manager (客服部经理 / 客户服务主管), the centre manager and the administrator.
+pub fn may_manage(role: Role) -> bool {
+    matches!(role, Role::CsMgr | Role::CenterMgr | Role::Admin)
+}

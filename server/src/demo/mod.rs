@@ -6,6 +6,7 @@
 pub mod data;
 pub mod desk;
 pub mod patrol;
+pub mod survey;
 pub mod visits;
 
 use crate::auth::password;
@@ -163,6 +164,7 @@ pub async fn load_if_missing(pool: &PgPool) -> anyhow::Result<bool> {
         // A demo loaded before site policies (or patrols) existed gets them now.
         load_policies(&mut tx).await?;
         patrol::load(&mut tx).await?;
+        survey::load(&mut tx).await?;
         desk::load(&mut tx).await?;
         tx.commit().await?;
         return Ok(false);
@@ -174,6 +176,7 @@ pub async fn load_if_missing(pool: &PgPool) -> anyhow::Result<bool> {
     load_staff(&mut tx).await?;
     load_policies(&mut tx).await?;
     patrol::load(&mut tx).await?;
+    survey::load(&mut tx).await?;
     desk::load(&mut tx).await?;
     visits::load(&mut tx).await?;
     tx.commit().await?;
