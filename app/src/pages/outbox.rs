@@ -50,6 +50,8 @@ pub fn command_msg(type_name: &str) -> Msg {
         "round.finding" => Msg::CmdRoundFinding,
         "round.finish" => Msg::CmdRoundFinish,
         "round.finish_early" => Msg::CmdRoundFinishEarly,
+        "pass.use" => Msg::ReleaseCmdUse,
+        "pass.void" => Msg::ReleaseCmdVoid,
         _ => Msg::CmdOther,
     }
 }
@@ -71,6 +73,9 @@ pub fn reject_text(lang: Lang, code: RejectCode) -> String {
         RejectCode::SignatureMismatch => Msg::RejectSignatureMismatch,
         RejectCode::SecondRepairNeedsVisit => Msg::RejectSecondRepairNeedsVisit,
         RejectCode::AlreadyFinal => Msg::RejectAlreadyFinal,
+        RejectCode::AlreadyUsed => Msg::ReleaseRefusedAlreadyUsed,
+        RejectCode::PassVoid => Msg::ReleaseRefusedVoid,
+        RejectCode::PassNotIssued => Msg::ReleaseRefusedNotIssued,
         other => return fill(lang.text(Msg::RejectOther), &[("code", other.code())]),
     };
     lang.text(m).to_owned()

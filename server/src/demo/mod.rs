@@ -6,6 +6,7 @@
 pub mod data;
 pub mod desk;
 pub mod patrol;
+pub mod release;
 pub mod survey;
 pub mod visits;
 
@@ -166,6 +167,7 @@ pub async fn load_if_missing(pool: &PgPool) -> anyhow::Result<bool> {
         patrol::load(&mut tx).await?;
         survey::load(&mut tx).await?;
         desk::load(&mut tx).await?;
+        release::load(&mut tx).await?;
         tx.commit().await?;
         return Ok(false);
     }
@@ -179,6 +181,7 @@ pub async fn load_if_missing(pool: &PgPool) -> anyhow::Result<bool> {
     survey::load(&mut tx).await?;
     desk::load(&mut tx).await?;
     visits::load(&mut tx).await?;
+    release::load(&mut tx).await?;
     tx.commit().await?;
     Ok(true)
 }

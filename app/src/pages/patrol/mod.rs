@@ -19,7 +19,7 @@ mod home;
 mod manage;
 mod round;
 #[cfg(feature = "hydrate")]
-mod scan;
+pub(crate) mod scan;
 mod setup;
 
 pub use home::PatrolHomePage;
