@@ -68,6 +68,19 @@ mod imp {
         answer(resp).await
     }
 
+    pub async fn put_json<T: DeserializeOwned>(
+        url: &str,
+        body: &serde_json::Value,
+    ) -> Result<T, ApiFailure> {
+        let resp = Request::put(url)
+            .json(body)
+            .map_err(|_| ApiFailure::Decode)?
+            .send()
+            .await
+            .map_err(|_| ApiFailure::Network)?;
+        answer(resp).await
+    }
+
     pub async fn login(req: &LoginRequest) -> Result<StaffProfile, ApiFailure> {
         let resp = Request::post("/api/v1/auth/login")
             .json(req)
@@ -104,6 +117,12 @@ mod imp {
     ) -> Result<T, ApiFailure> {
         Err(ApiFailure::NotInBrowser)
     }
+    pub async fn put_json<T: DeserializeOwned>(
+        _url: &str,
+        _body: &serde_json::Value,
+    ) -> Result<T, ApiFailure> {
+        Err(ApiFailure::NotInBrowser)
+    }
     pub async fn login(_req: &LoginRequest) -> Result<StaffProfile, ApiFailure> {
         Err(ApiFailure::NotInBrowser)
     }
@@ -112,4 +131,4 @@ mod imp {
     }
 }
 
-pub use imp::{get_json, login, logout, post_json};
+pub use imp::{get_json, login, logout, post_json, put_json};

@@ -7,6 +7,7 @@ pub mod access;
 pub mod facilities;
 pub mod desk;
 pub mod calendar;
+pub mod care;
 pub mod ids;
 pub mod login_policy;
 pub mod money;

@@ -10,6 +10,8 @@ use crate::i18n::{use_i18n, Msg};
 use crate::pages::repairs::now;
 use domain::access::Area;
 use domain::care::complaint::{Class, Department};
+use domain::care::policy::{CarePolicy, ComplaintReplyPreset, RepairVisitPreset};
+use domain::ids::SiteId;
 use domain::care::stats::VisitRate;
 use domain::care::views::{CareStats, TopUpResult};
 use domain::visits::views::MonthProgress;
@@ -166,6 +168,7 @@ fn Dashboard() -> impl IntoView {
                     }.into_any()
                 }
             }}
+            <PolicyEditor site />
             {move || quota.get().flatten().map(|q| view! {
                 <div class="kpi" data-testid="kpi-visit-quota">
                     <span class="kpi-label">{move || i18n.t(Msg::CareKpiVisitQuota)}</span>
@@ -174,5 +177,87 @@ fn Dashboard() -> impl IntoView {
                 </div>
             })}
         </section>
+    }
+}
+
+/// The site's readings where the documents disagree (§4 C4, C5, C10): the managers pick them.
+#[component]
+fn PolicyEditor(site: Option<SiteId>) -> impl IntoView {
+    let i18n = use_i18n();
+    let policy = RwSignal::new(None::<CarePolicy>);
+    let message = RwSignal::new(None::<String>);
+    let loaded = LocalResource::new(move || async move {
+        api::get_json::<CarePolicy>(&format!("/api/v1/sites/{}/care/policy", site?)).await.ok()
+    });
+    Effect::new(move |_| {
+        if let Some(p) = loaded.get().flatten() {
+            policy.set(Some(p));
+        }
+    });
+    let save = move |_| {
+        let (Some(site), Some(p)) = (site, policy.get_untracked()) else { return };
+        leptos::task::spawn_local(async move {
+            let body = serde_json::to_value(&p).unwrap_or_default();
+            let r = crate::api::put_json::<CarePolicy>(&format!("/api/v1/sites/{site}/care/policy"), &body).await;
+            message.set(Some(match r {
+                Ok(_) => i18n.t(Msg::CarePolicySaved).to_owned(),
+                Err(e) => failure_text(i18n, &e),
+            }));
+        });
+    };
+    let replies = [
+        (ComplaintReplyPreset::S3SameDay, "s3_same_day", Msg::CarePolicyReplyS3),
+        (ComplaintReplyPreset::S1Hours24, "s1_hours24", Msg::CarePolicyReplyS1),
+        (ComplaintReplyPreset::S0Hours48, "s0_hours48", Msg::CarePolicyReplyS0),
+        (ComplaintReplyPreset::S2Hours2, "s2_hours2", Msg::CarePolicyReplyS2),
+    ];
+    let visits = [
+        (RepairVisitPreset::S3OneToTwoMonths, "s3_one_to_two_months", Msg::CarePolicyVisitsS3),
+        (RepairVisitPreset::S0Within24h, "s0_within24h", Msg::CarePolicyVisitsS0),
+        (RepairVisitPreset::S1ByCategory, "s1_by_category", Msg::CarePolicyVisitsS1),
+    ];
+    view! {
+        <details class="card no-print" data-testid="care-policy">
+            <summary>{move || i18n.t(Msg::CarePolicyTitle)}</summary>
+            <Show when=move || policy.get().is_some()>
+                <label><span>{move || i18n.t(Msg::CarePolicyReply)}</span>
+                    <select data-testid="care-policy-reply" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        if let Some((p, _, _)) = replies.iter().find(|r| r.1 == v) {
+                            policy.update(|x| if let Some(x) = x { x.complaint_reply = *p });
+                        }
+                    }>
+                        {replies.iter().map(|(p, code, m)| {
+                            let (p, m) = (*p, *m);
+                            view! { <option value=*code selected=move || policy.get().is_some_and(|x| x.complaint_reply == p)>{move || i18n.t(m)}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label><span>{move || i18n.t(Msg::CarePolicyVisits)}</span>
+                    <select data-testid="care-policy-visits" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        if let Some((p, _, _)) = visits.iter().find(|r| r.1 == v) {
+                            policy.update(|x| if let Some(x) = x { x.repair_visits = *p });
+                        }
+                    }>
+                        {visits.iter().map(|(p, code, m)| {
+                            let (p, m) = (*p, *m);
+                            view! { <option value=*code selected=move || policy.get().is_some_and(|x| x.repair_visits == p)>{move || i18n.t(m)}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label><span>{move || i18n.t(Msg::CarePolicyRate)}</span>
+                    <input type="number" min="0" max="100" data-testid="care-policy-rate"
+                        prop:value=move || policy.get().map(|p| p.repair_visit_rate_percent.to_string()).unwrap_or_default()
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).trim().parse::<u32>() {
+                                policy.update(|x| if let Some(x) = x { x.repair_visit_rate_percent = n });
+                            }
+                        } />
+                </label>
+                <button class="primary" data-testid="care-policy-save" on:click=save>{move || i18n.t(Msg::CareSave)}</button>
+                <p class="muted">{move || message.get()}</p>
+            </Show>
+        </details>
     }
 }
