@@ -236,3 +236,13 @@ export async function signedIn(browser: Browser, username: string, viewport: Vie
   await settled(page);
   return { context, page, errors };
 }
+
+/** Waits until the service worker controls the page (reloading once if it only just took over). */
+export async function controlled(page: Page): Promise<void> {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) {
+    await page.reload();
+    await waitHydrated(page);
+  }
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+}

@@ -3,61 +3,18 @@
 // with a photo, a checkpoint skipped, finished early with a reason — then one sync: the round
 // lands once, a repair order exists with that photo and place, and the manager's report shows
 // the missed checkpoint and the exception. Also the printable QR label sheet, decoded back.
-import { test, expect, Page, Browser, BrowserContext } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
+import { test, expect, Page, Browser } from '@playwright/test';
+import { PHONE, TABLET, controlled, settled, signedIn, sql, waitHydrated, type SignedIn } from './helpers';
+
+/** The shared helpers under this spec's older names. */
+const device = signedIn;
+const hydrated = waitHydrated;
+type Device = SignedIn;
 import path from 'node:path';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 
-const PG_PORT = process.env.PG_PORT ?? '55433';
-const PHONE = { width: 360, height: 740 };
-const TABLET = { width: 1024, height: 768 };
 const PHOTO = path.resolve(__dirname, '../../public/icons/icon-512.png');
-
-function sql(query: string): string {
-  return execFileSync('psql', ['-h', '127.0.0.1', '-p', PG_PORT, '-U', 'postgres', '-d', 'wuye_e2e', '-Atc', query], {
-    encoding: 'utf8',
-  }).trim();
-}
-
-interface Device {
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-}
-
-async function hydrated(page: Page) {
-  await page.waitForSelector('body[data-hydrated="true"]');
-}
-
-async function settled(page: Page) {
-  await expect(page.locator('#sync-badge')).toHaveAttribute('data-pending', '0', { timeout: 30_000 });
-  await expect(page.locator('#sync-badge')).toHaveText(/已同步/, { timeout: 30_000 });
-}
-
-async function device(browser: Browser, username: string, viewport = PHONE): Promise<Device> {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', serviceWorkers: 'allow' });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e}`));
-  await page.goto('/login');
-  await hydrated(page);
-  await page.fill('#username', username);
-  await page.fill('#password', 'wuye2026');
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('#login-submit')]);
-  await hydrated(page);
-  await settled(page);
-  return { context, page, errors };
-}
-
-async function controlled(page: Page) {
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) {
-    await page.reload();
-    await hydrated(page);
-  }
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-}
 
 /** What the camera path does with a decoded QR value. */
 async function scan(page: Page, code: string) {

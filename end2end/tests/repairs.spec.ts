@@ -2,71 +2,18 @@
 // flow offline on a phone with both signatures, exactly-once sync, the desk's view, the billing
 // batch; and the other paths: resident declines, nobody home, supplier referral, an urgent job
 // whose arrival breaches its clock, an emergency with its paperwork completed afterwards.
-import { test, expect, Page, Browser, BrowserContext } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
+import { test, expect, Page, Browser } from '@playwright/test';
+import { PHONE, TABLET, controlled, goto, settled, signedIn, sql, syncNow, waitHydrated, type SignedIn } from './helpers';
 
-const PG_PORT = process.env.PG_PORT ?? '55433';
-const PHONE = { width: 360, height: 740 };
-const TABLET = { width: 1024, height: 768 };
+/** The shared helpers under this spec's older names. */
+const device = signedIn;
+const hydrated = waitHydrated;
+type Device = SignedIn;
 
-function sql(query: string): string {
-  return execFileSync('psql', ['-h', '127.0.0.1', '-p', PG_PORT, '-U', 'postgres', '-d', 'wuye_e2e', '-Atc', query], {
-    encoding: 'utf8',
-  }).trim();
-}
-
-interface Device {
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-}
-
-async function hydrated(page: Page) {
-  await page.waitForSelector('body[data-hydrated="true"]');
-}
 
 /** A signed-in device with its own storage, synced once (reference data and jobs on it). */
-async function device(browser: Browser, username: string, viewport = PHONE): Promise<Device> {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', serviceWorkers: 'allow' });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e}`));
-  await page.goto('/login');
-  await hydrated(page);
-  await page.fill('#username', username);
-  await page.fill('#password', 'wuye2026');
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('#login-submit')]);
-  await hydrated(page);
-  await settled(page);
-  return { context, page, errors };
-}
-
 /** Nothing left in the outbox and the last sync succeeded. */
-async function settled(page: Page) {
-  await expect(page.locator('#sync-badge')).toHaveAttribute('data-pending', '0', { timeout: 30_000 });
-  await expect(page.locator('#sync-badge')).toHaveText(/已同步/, { timeout: 30_000 });
-}
-
 /** Pulls now (the "sync now" path) and waits until the device is settled again. */
-async function syncNow(page: Page) {
-  await page.evaluate(() => window.dispatchEvent(new Event('online')));
-  await settled(page);
-}
-
-async function goto(page: Page, path: string) {
-  await page.goto(path);
-  await hydrated(page);
-}
-
-async function controlled(page: Page) {
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) {
-    await page.reload();
-    await hydrated(page);
-  }
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-}
-
 interface Intake {
   kind?: 'daily' | 'warranty_complaint' | 'urgent' | 'emergency';
   unit?: string; // e.g. 2-1-301, picks 2栋1单元301
