@@ -829,3 +829,41 @@ mod tests {
         assert_eq!(back.returned(now()).unwrap_err().code(), "already_returned");
     }
 }
+
+/// REST views: records with their unit's label.
+pub mod views {
+    use super::{Booking, Loan, ParkingRental};
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct BookingView {
+        pub record: Booking,
+        pub facility_name: String,
+        pub unit_label: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ParkingView {
+        pub record: ParkingRental,
+        pub unit_label: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct LoanView {
+        pub record: Loan,
+        pub unit_label: String,
+        pub overdue: bool,
+    }
+
+    impl LoanView {
+        pub fn new(record: Loan, unit_label: String, today: NaiveDate) -> LoanView {
+            let overdue = record.overdue(today);
+            LoanView {
+                record,
+                unit_label,
+                overdue,
+            }
+        }
+    }
+}

@@ -282,3 +282,38 @@ mod tests {
         assert_eq!(publish(&i, day(10)).unwrap_err().code(), "invalid_input");
     }
 }
+
+/// The board as staff see it on a day: what is up, and what came down.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeView {
+    pub record: Notice,
+    pub state: NoticeState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeBoard {
+    pub today: NaiveDate,
+    /// Current and upcoming, soonest first.
+    pub current: Vec<NoticeView>,
+    /// Past their expiry date, latest first.
+    pub archived: Vec<NoticeView>,
+}
+
+impl NoticeBoard {
+    pub fn sort(notices: Vec<Notice>, today: NaiveDate) -> NoticeBoard {
+        let (mut current, mut archived): (Vec<NoticeView>, Vec<NoticeView>) = notices
+            .into_iter()
+            .map(|n| NoticeView {
+                state: n.state(today),
+                record: n,
+            })
+            .partition(|v| v.state != NoticeState::Archived);
+        current.sort_by_key(|v| (v.record.effective_from, v.record.published_at));
+        archived.sort_by_key(|v| std::cmp::Reverse(v.record.expires_on));
+        NoticeBoard {
+            today,
+            current,
+            archived,
+        }
+    }
+}

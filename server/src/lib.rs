@@ -5,8 +5,11 @@ pub mod auth;
 pub mod billing;
 pub mod config;
 pub mod demo;
+pub mod facilities;
 pub mod desk;
 pub mod http;
+pub mod notices;
+pub mod occupancy;
 pub mod patrol;
 pub mod privacy;
 pub mod pwa;
@@ -161,6 +164,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/sync/v1/blobs/{sha256}", get(sync::blobs::download));
     // Each capability brings its own `/api/v1` routes (`<module>::routes::router()`).
+    let api = api.merge(occupancy::routes::router());
+    let api = api.merge(facilities::routes::router());
+    let api = api.merge(notices::routes::router());
     let api = api.merge(survey::routes::router());
     let api = api.merge(desk::routes::router());
     let api = api.merge(privacy::routes::router());

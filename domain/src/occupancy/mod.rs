@@ -47,3 +47,88 @@ pub fn is_front_office(role: crate::people::Role) -> bool {
     use crate::people::Role::*;
     matches!(role, Desk | CsMgr | CenterMgr | Admin)
 }
+
+/// REST views: the records with their unit's label ("8栋1单元801").
+pub mod views {
+    use super::cards::{CardHolder, CardStatus, ResidentCard};
+    use super::move_in::MoveIn;
+    use super::move_out::MoveOut;
+    use crate::ids::UnitId;
+    use crate::money::Fen;
+    use chrono::{DateTime, NaiveDate, Utc};
+    use serde::{Deserialize, Serialize};
+    use uuid::Uuid;
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct MoveInView {
+        pub record: MoveIn,
+        pub unit_label: String,
+        /// Rectification items whose reply to the owner is late (shown red).
+        pub overdue_items: Vec<u32>,
+        pub today: NaiveDate,
+    }
+
+    impl MoveInView {
+        pub fn new(record: MoveIn, unit_label: String, today: NaiveDate) -> MoveInView {
+            let overdue_items = record.overdue_replies(today).iter().map(|i| i.no).collect();
+            MoveInView {
+                record,
+                unit_label,
+                overdue_items,
+                today,
+            }
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct MoveOutView {
+        pub record: MoveOut,
+        pub unit_label: String,
+    }
+
+    /// A 住户卡 as shown: the ID number masked.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct CardView {
+        pub id: Uuid,
+        pub unit_id: UnitId,
+        pub unit_label: String,
+        pub card_no: String,
+        pub holder_name: String,
+        pub id_card_masked: String,
+        pub holder: CardHolder,
+        pub photos: u32,
+        pub fee: Fen,
+        pub deposit: Fen,
+        pub status: CardStatus,
+        pub issued_at: DateTime<Utc>,
+        pub returned_at: Option<DateTime<Utc>>,
+    }
+
+    impl CardView {
+        pub fn new(c: &ResidentCard, unit_label: String) -> CardView {
+            CardView {
+                id: c.id,
+                unit_id: c.unit_id,
+                unit_label,
+                card_no: c.card_no.clone(),
+                holder_name: c.holder_name.clone(),
+                id_card_masked: c.id_card.masked(),
+                holder: c.holder,
+                photos: c.photos,
+                fee: c.fee,
+                deposit: c.deposit,
+                status: c.status,
+                issued_at: c.issued_at,
+                returned_at: c.returned_at,
+            }
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct TailLineView {
+        pub unit_id: UnitId,
+        pub unit_label: String,
+        pub collector_name: String,
+        pub issued_at: DateTime<Utc>,
+    }
+}

@@ -5,6 +5,7 @@
 
 pub mod data;
 pub mod desk;
+pub mod frontdesk;
 pub mod patrol;
 pub mod release;
 pub mod survey;
@@ -165,6 +166,7 @@ pub async fn load_if_missing(pool: &PgPool) -> anyhow::Result<bool> {
         // A demo loaded before site policies (or patrols) existed gets them now.
         load_policies(&mut tx).await?;
         patrol::load(&mut tx).await?;
+        frontdesk::load(&mut tx).await?;
         survey::load(&mut tx).await?;
         desk::load(&mut tx).await?;
         release::load(&mut tx).await?;
@@ -178,6 +180,7 @@ pub async fn load_if_missing(pool: &PgPool) -> anyhow::Result<bool> {
     load_staff(&mut tx).await?;
     load_policies(&mut tx).await?;
     patrol::load(&mut tx).await?;
+    frontdesk::load(&mut tx).await?;
     survey::load(&mut tx).await?;
     desk::load(&mut tx).await?;
     visits::load(&mut tx).await?;
