@@ -419,10 +419,10 @@ async fn wait_uploaded(sha: &str) {
     let _ = sha;
 }
 
-fn use_pass() -> (
-    LocalResource<Option<Result<PassView, ApiFailure>>>,
-    RwSignal<Option<PassView>>,
-) {
+/// The pass of the route, as the server answers it (`None` while there is no id).
+type PassLoad = LocalResource<Option<Result<PassView, ApiFailure>>>;
+
+fn use_pass() -> (PassLoad, RwSignal<Option<PassView>>) {
     let id = route_id();
     let fresh = RwSignal::new(None::<PassView>);
     let res = LocalResource::new(move || {
