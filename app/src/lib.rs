@@ -111,6 +111,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/visits/new") view=pages::visits::NewVisitPage />
                 <Route path=path!("/visits/unvisited") view=pages::visits::UnvisitedPage />
                 <Route path=path!("/visits/reports") view=pages::visits::VisitReportsPage />
+                <Route path=path!("/desk/lock-openings") view=pages::desk::LockOpeningsPage />
+                <Route path=path!("/desk/lock-openings/:id") view=pages::desk::LockOpeningPage />
+                <Route path=path!("/desk/renovations") view=pages::desk::RenovationsPage />
+                <Route path=path!("/desk/renovations/:id") view=pages::desk::RenovationPage />
+                <Route path=path!("/desk/police") view=pages::desk::PolicePage />
+                <Route path=path!("/audit") view=pages::privacy::AuditPage />
                 <Route path=path!("/admin") view=|| pages::home::role_home(Area::Admin) />
             </Routes>
         </Router>

@@ -63,6 +63,7 @@ pub fn RoleHome(area: Area) -> impl IntoView {
         Area::PatrolHome => view! {
             <p class="empty">{move || i18n.t(Msg::HomePatrolEmpty)}</p>
             <a class="tile" id="return-visits-link" href="/return-visits">{move || i18n.t(Msg::HomeReturnVisits)}</a>
+            <a class="tile" id="renovations-link" href="/desk/renovations">{move || i18n.t(Msg::DeskRenoPatrolHome)}</a>
             {new_repair()}
             <OrderList />
         }
@@ -75,20 +76,29 @@ pub fn RoleHome(area: Area) -> impl IntoView {
             <a class="tile" id="visits-link" href="/visits">{move || i18n.t(Msg::HomeVisits)}</a>
             <a class="tile" id="surveys-link" href="/surveys">{move || i18n.t(Msg::HomeSurveys)}</a>
             <a class="tile" id="release-link" href="/desk/passes">{move || i18n.t(Msg::ReleaseLinkDesk)}</a>
+            <a class="tile" id="lock-openings-link" href="/desk/lock-openings">{move || i18n.t(Msg::DeskLinkLock)}</a>
+            <a class="tile" id="renovations-link" href="/desk/renovations">{move || i18n.t(Msg::DeskLinkRenovation)}</a>
+            <a class="tile" id="police-link" href="/desk/police">{move || i18n.t(Msg::DeskLinkPolice)}</a>
             <OrderList />
         }
         .into_any(),
         Area::SecurityHome => view! {
             <a class="tile primary-tile" id="gate-link" href="/gate">{move || i18n.t(Msg::ReleaseLinkGate)}</a>
+            <a class="tile" id="lock-openings-link" href="/desk/lock-openings">{move || i18n.t(Msg::DeskLinkLock)}</a>
+            <a class="tile" id="renovations-link" href="/desk/renovations">{move || i18n.t(Msg::DeskRenoPatrolHome)}</a>
             <a class="tile" href="/units">{move || i18n.t(Msg::HomeDeskLookup)}</a>
         }
         .into_any(),
         Area::FinanceHome => view! {
+            <a class="tile" id="renovations-link" href="/desk/renovations">{move || i18n.t(Msg::DeskLinkRenovation)}</a>
             <a class="tile" href="/units">{move || i18n.t(Msg::HomeDeskLookup)}</a>
         }
         .into_any(),
         Area::CsBoard | Area::CenterBoard => view! {
             <a class="tile primary-tile" id="care-link" href="/care">{move || i18n.t(Msg::HomeCare)}</a>
+            <a class="tile" id="renovations-link" href="/desk/renovations">{move || i18n.t(Msg::DeskLinkRenovation)}</a>
+            <a class="tile" id="police-link" href="/desk/police">{move || i18n.t(Msg::DeskLinkPolice)}</a>
+            <a class="tile" id="audit-link" href="/audit">{move || i18n.t(Msg::DeskLinkAudit)}</a>
             <a class="tile" id="complaints-link" href="/complaints">{move || i18n.t(Msg::HomeComplaints)}</a>
             <a class="tile" id="return-visits-link" href="/return-visits">{move || i18n.t(Msg::HomeReturnVisits)}</a>
             <a class="tile" id="patrol-manage" href="/patrol/manage">{move || i18n.t(Msg::HomePatrolManage)}</a>
@@ -101,6 +111,8 @@ pub fn RoleHome(area: Area) -> impl IntoView {
         }
         .into_any(),
         Area::EngBoard => view! {
+            <a class="tile" id="renovations-link" href="/desk/renovations">{move || i18n.t(Msg::DeskLinkRenovation)}</a>
+            <a class="tile" id="lock-openings-link" href="/desk/lock-openings">{move || i18n.t(Msg::DeskLinkLock)}</a>
             <OrderList />
             <SiteSummaries profile=profile.clone() />
         }

@@ -3,6 +3,7 @@
 pub mod billing;
 pub mod board;
 pub mod care;
+pub mod desk;
 pub mod detail;
 pub mod errors;
 pub mod home;
@@ -11,6 +12,7 @@ pub mod me;
 pub mod outbox;
 pub mod patrol;
 pub mod print;
+pub mod privacy;
 pub mod release;
 pub mod repairs;
 pub mod review;

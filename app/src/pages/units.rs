@@ -3,7 +3,9 @@
 use crate::api::{self, ApiFailure};
 use crate::frame::{use_profile, Guarded};
 use crate::i18n::{occupancy_msg, resident_role_msg, use_i18n, Msg};
+use crate::pages::privacy::RevealId;
 use domain::access::Area;
+use domain::privacy::RevealKind;
 use domain::reference::UnitCard;
 use leptos::prelude::*;
 
@@ -77,8 +79,8 @@ fn UnitCardView(u: UnitCard) -> impl IntoView {
                                 <li>
                                     <span>{r.name}</span>
                                     <span class="tag">{move || i18n.t(resident_role_msg(role))}</span>
-                                    <span class="mono">{r.phone_masked.unwrap_or_default()}</span>
-                                    <span class="mono">{r.id_card_masked.unwrap_or_default()}</span>
+                                    {r.phone_masked.map(|m| view! { <RevealId kind=RevealKind::ResidentPhone id=r.id.0 masked=m /> })}
+                                    {r.id_card_masked.map(|m| view! { <RevealId kind=RevealKind::ResidentIdCard id=r.id.0 masked=m /> })}
                                 </li>
                             }
                         }).collect_view()}
