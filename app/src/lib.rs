@@ -102,6 +102,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/desk/passes/:id") view=pages::release::PassDetailPage />
                 <Route path=path!("/desk/passes/:id/print") view=pages::release::PassPrintPage />
                 <Route path=path!("/gate") view=pages::release::GatePage />
+                <Route path=path!("/finance/release-bills") view=pages::release::ReleaseBillsPage />
                 <Route path=path!("/eng") view=pages::board::EngBoardPage />
                 <Route path=path!("/cs") view=|| pages::home::role_home(Area::CsBoard) />
                 <Route path=path!("/center") view=|| pages::home::role_home(Area::CenterBoard) />

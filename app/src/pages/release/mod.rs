@@ -3,9 +3,11 @@
 //! (`/gate`, offline) in [`gate`]. Issuing is online (the server checks the unit's bills at that
 //! moment); the gate reads the passes the phone pulled and queues 确认放行 in the outbox.
 
+mod bills;
 mod desk;
 mod gate;
 
+pub use bills::ReleaseBillsPage;
 pub use desk::{DeskPassesPage, PassDetailPage, PassPrintPage};
 pub use gate::GatePage;
 
