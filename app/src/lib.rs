@@ -118,6 +118,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/desk/renovations/:id") view=pages::desk::RenovationPage />
                 <Route path=path!("/desk/police") view=pages::desk::PolicePage />
                 <Route path=path!("/audit") view=pages::privacy::AuditPage />
+                <Route path=path!("/desk/move-in") view=pages::occupancy::MoveInListPage />
+                <Route path=path!("/desk/move-in/:id") view=pages::occupancy::MoveInPage />
+                <Route path=path!("/desk/move-out") view=pages::occupancy::MoveOutListPage />
+                <Route path=path!("/desk/move-out/:id") view=pages::occupancy::MoveOutPage />
+                <Route path=path!("/desk/facilities") view=pages::facilities::FacilitiesPage />
+                <Route path=path!("/notices") view=pages::notices::NoticesPage />
+                <Route path=path!("/notices/:id/print") view=pages::notices::NoticePrintPage />
                 <Route path=path!("/admin") view=|| pages::home::role_home(Area::Admin) />
             </Routes>
         </Router>

@@ -79,6 +79,11 @@ pub fn RoleHome(area: Area) -> impl IntoView {
             <a class="tile" id="lock-openings-link" href="/desk/lock-openings">{move || i18n.t(Msg::DeskLinkLock)}</a>
             <a class="tile" id="renovations-link" href="/desk/renovations">{move || i18n.t(Msg::DeskLinkRenovation)}</a>
             <a class="tile" id="police-link" href="/desk/police">{move || i18n.t(Msg::DeskLinkPolice)}</a>
+            <a class="tile" id="move-in-link" href="/desk/move-in">{move || i18n.t(Msg::FdHomeMoveIn)}</a>
+            <a class="tile" id="move-out-link" href="/desk/move-out">{move || i18n.t(Msg::FdHomeMoveOut)}</a>
+            <a class="tile" id="facilities-link" href="/desk/facilities">{move || i18n.t(Msg::FdHomeFacilities)}</a>
+            <a class="tile" id="notices-link" href="/notices">{move || i18n.t(Msg::FdHomeNotices)}</a>
+            <crate::pages::notices::NoticeStrip />
             <OrderList />
         }
         .into_any(),
@@ -86,10 +91,14 @@ pub fn RoleHome(area: Area) -> impl IntoView {
             <a class="tile primary-tile" id="gate-link" href="/gate">{move || i18n.t(Msg::ReleaseLinkGate)}</a>
             <a class="tile" id="lock-openings-link" href="/desk/lock-openings">{move || i18n.t(Msg::DeskLinkLock)}</a>
             <a class="tile" id="renovations-link" href="/desk/renovations">{move || i18n.t(Msg::DeskRenoPatrolHome)}</a>
+            <a class="tile" id="move-out-link" href="/desk/move-out">{move || i18n.t(Msg::FdHomeMoveOut)}</a>
+            <a class="tile" id="notices-link" href="/notices">{move || i18n.t(Msg::FdHomeNotices)}</a>
             <a class="tile" href="/units">{move || i18n.t(Msg::HomeDeskLookup)}</a>
         }
         .into_any(),
         Area::FinanceHome => view! {
+            <a class="tile" id="move-in-link" href="/desk/move-in">{move || i18n.t(Msg::FdHomeMoveIn)}</a>
+            <a class="tile" id="move-out-link" href="/desk/move-out">{move || i18n.t(Msg::FdHomeMoveOut)}</a>
             <a class="tile" id="renovations-link" href="/desk/renovations">{move || i18n.t(Msg::DeskLinkRenovation)}</a>
             <a class="tile" href="/units">{move || i18n.t(Msg::HomeDeskLookup)}</a>
         }
@@ -106,6 +115,10 @@ pub fn RoleHome(area: Area) -> impl IntoView {
             <a class="tile" id="visits-link" href="/visits">{move || i18n.t(Msg::HomeVisits)}</a>
             <a class="tile" id="visit-reports-link" href="/visits/reports">{move || i18n.t(Msg::HomeVisitReports)}</a>
             <a class="tile" id="surveys-link" href="/surveys">{move || i18n.t(Msg::HomeSurveys)}</a>
+            <a class="tile" id="move-in-link" href="/desk/move-in">{move || i18n.t(Msg::FdHomeMoveIn)}</a>
+            <a class="tile" id="move-out-link" href="/desk/move-out">{move || i18n.t(Msg::FdHomeMoveOut)}</a>
+            <a class="tile" id="facilities-link" href="/desk/facilities">{move || i18n.t(Msg::FdHomeFacilities)}</a>
+            <a class="tile" id="notices-link" href="/notices">{move || i18n.t(Msg::FdHomeNotices)}</a>
             <OrderList />
             <SiteSummaries profile=profile.clone() />
         }
@@ -113,6 +126,7 @@ pub fn RoleHome(area: Area) -> impl IntoView {
         Area::EngBoard => view! {
             <a class="tile" id="renovations-link" href="/desk/renovations">{move || i18n.t(Msg::DeskLinkRenovation)}</a>
             <a class="tile" id="lock-openings-link" href="/desk/lock-openings">{move || i18n.t(Msg::DeskLinkLock)}</a>
+            <a class="tile" id="move-in-link" href="/desk/move-in">{move || i18n.t(Msg::FdHomeMoveIn)}</a>
             <OrderList />
             <SiteSummaries profile=profile.clone() />
         }
