@@ -916,6 +916,42 @@ mod tests {
     }
 
     #[test]
+    fn a_step_needs_a_record_and_a_verify_a_new_one() {
+        assert_eq!(
+            run(None, sign(), Role::Desk, office()).map_err(|e| e.code()),
+            Err("not_found")
+        );
+        let r = run(
+            None,
+            verify(owner(), &[DocumentType::IdCard], OWNER_ID),
+            Role::Desk,
+            office(),
+        )
+        .expect("v");
+        assert_eq!(
+            run(
+                Some(&r),
+                verify(owner(), &[DocumentType::IdCard], OWNER_ID),
+                Role::Desk,
+                office()
+            )
+            .map_err(|e| e.code()),
+            Err("already_exists")
+        );
+        let long = LockOpeningCommand::Verify {
+            unit_id: unit(),
+            resident_id: owner(),
+            documents: vec![DocumentType::IdCard],
+            id_number: OWNER_ID.into(),
+            reason: "长".repeat(201),
+        };
+        assert_eq!(
+            run(None, long, Role::Desk, office()).map_err(|e| e.code()),
+            Err("invalid_input")
+        );
+    }
+
+    #[test]
     fn codes_round_trip_the_wire() {
         let cmd = verify(owner(), &[DocumentType::IdCard], OWNER_ID);
         let json = serde_json::to_value(&cmd).expect("json");

@@ -1263,6 +1263,29 @@ mod tests {
     }
 
     #[test]
+    fn a_step_needs_a_record_and_an_apply_a_new_one() {
+        let e = apply(
+            None,
+            Uuid::from_u128(5),
+            &RenovationCommand::MarkPaid,
+            &actor(Role::Finance),
+            &on_site(),
+            thursday(),
+        );
+        assert_eq!(code(e), Err("not_found"));
+        let r = applied();
+        assert_eq!(
+            code(step(
+                &r,
+                RenovationCommand::Apply(application()),
+                Role::Desk,
+                thursday()
+            )),
+            Err("already_exists")
+        );
+    }
+
+    #[test]
     fn other_site_refused_on_every_step() {
         let mut other = actor(Role::Finance);
         other.sites = vec![SiteId(Uuid::from_u128(77))];
