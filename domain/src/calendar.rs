@@ -101,6 +101,7 @@ pub fn add_months(t: DateTime<Utc>, months: u32) -> DateTime<Utc> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -492,12 +492,11 @@ pub fn apply(
             if c.status != Status::Resolved {
                 return Err(Refusal::NotResolved);
             }
-            if c.channel.is_written()
-                && !c
-                    .written_answer
-                    .as_ref()
-                    .is_some_and(|w| w.approved_at.is_some())
-            {
+            let approved = c
+                .written_answer
+                .as_ref()
+                .is_some_and(|w| w.approved_at.is_some());
+            if c.channel.is_written() && !approved {
                 return Err(Refusal::WrittenAnswerMissing);
             }
             let t = t.trim();

@@ -1,5 +1,7 @@
 //! Worked examples for every complaint and return-visit rule (issue 6 "done when").
 
+#![allow(clippy::unwrap_used, clippy::field_reassign_with_default)]
+
 use super::complaint::*;
 use super::policy::*;
 use super::return_visit::{
