@@ -132,3 +132,30 @@ async fn an_expired_notice_is_archived_while_a_current_one_shows(pool: PgPool) {
         .unwrap();
     assert_eq!(r.status(), 403);
 }
+
+#[sqlx::test(migrations = "./migrations")]
+async fn the_demo_board_has_an_archived_and_a_current_notice(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let site = app.site_id("cuihu").await;
+    let board: Value = app
+        .signed_in("desk1")
+        .await
+        .get(app.url(&format!("/api/v1/sites/{site}/notices")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let titles = |k: &str| {
+        board[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["record"]["title"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert!(titles("current").contains(&"电梯保养通知".to_owned()));
+    assert!(titles("current").contains(&"消防演习通知".to_owned()));
+    assert_eq!(titles("archived"), vec!["四害消杀温馨提示".to_owned()]);
+}
