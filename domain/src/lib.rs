@@ -4,10 +4,10 @@
 //! Everything here builds for `wasm32-unknown-unknown`.
 
 pub mod access;
-pub mod facilities;
-pub mod desk;
 pub mod calendar;
 pub mod care;
+pub mod desk;
+pub mod facilities;
 pub mod ids;
 pub mod login_policy;
 pub mod money;

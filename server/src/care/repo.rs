@@ -328,7 +328,10 @@ pub async fn visit(
     } else {
         format!("{VISIT_SELECT} WHERE v.id = $1")
     };
-    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
 }
 
 pub async fn visit_for_source(

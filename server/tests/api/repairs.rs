@@ -248,15 +248,7 @@ pub(crate) async fn close_rated(
         outcome(&crew.mgr.push(app, &[assign]).await, 0)["version"],
         2
     );
-    let batch = tech_batch(
-        app,
-        crew,
-        order,
-        lines,
-        rating,
-        at + Duration::minutes(1),
-    )
-    .await;
+    let batch = tech_batch(app, crew, order, lines, rating, at + Duration::minutes(1)).await;
     let r = crew.tech.push(app, &batch).await;
     assert_eq!(outcome(&r, 4)["version"], 7, "{r}");
     order

@@ -45,7 +45,12 @@ fn ComplaintList() -> impl IntoView {
         async move {
             let site = site?;
             let q = if open { "open=true" } else { "" };
-            Some(api::get_json::<Vec<ComplaintView>>(&format!("/api/v1/sites/{site}/complaints?{q}")).await)
+            Some(
+                api::get_json::<Vec<ComplaintView>>(&format!(
+                    "/api/v1/sites/{site}/complaints?{q}"
+                ))
+                .await,
+            )
         }
     });
     let show_form = RwSignal::new(false);
@@ -158,8 +163,16 @@ fn NewComplaintForm(site: Option<SiteId>) -> impl IntoView {
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             let body = serde_json::to_value(&body).unwrap_or_default();
-            match api::post_json::<ComplaintView>(&format!("/api/v1/sites/{site}/complaints"), &body).await {
-                Ok(c) => navigate(&format!("/complaints/{}", c.complaint.id), Default::default()),
+            match api::post_json::<ComplaintView>(
+                &format!("/api/v1/sites/{site}/complaints"),
+                &body,
+            )
+            .await
+            {
+                Ok(c) => navigate(
+                    &format!("/complaints/{}", c.complaint.id),
+                    Default::default(),
+                ),
                 Err(e) => message.set(Some(failure_text(i18n, &e))),
             }
         });
@@ -218,11 +231,18 @@ fn ComplaintDetail() -> impl IntoView {
         None => {}
     });
     let send = move |cmd: Command| {
-        let Some(c) = current.get_untracked() else { return };
+        let Some(c) = current.get_untracked() else {
+            return;
+        };
         let id = c.complaint.id;
         leptos::task::spawn_local(async move {
             let body = serde_json::to_value(&cmd).unwrap_or_default();
-            match api::post_json::<ComplaintView>(&format!("/api/v1/complaints/{id}/commands"), &body).await {
+            match api::post_json::<ComplaintView>(
+                &format!("/api/v1/complaints/{id}/commands"),
+                &body,
+            )
+            .await
+            {
                 Ok(c) => {
                     error.set(None);
                     current.set(Some(c));
@@ -380,7 +400,11 @@ fn AssessForm(send: impl Fn(Command) + Copy + Send + Sync + 'static) -> impl Int
         send(Command::Assess {
             valid: is_valid,
             class: if is_valid { class } else { None },
-            major_ground: if is_valid && class == Some(Class::Major) { parse(ground.get_untracked()) } else { None },
+            major_ground: if is_valid && class == Some(Class::Major) {
+                parse(ground.get_untracked())
+            } else {
+                None
+            },
             department: parse::<Department>(dept.get_untracked()),
         });
     };

@@ -11,9 +11,9 @@ use crate::pages::repairs::now;
 use domain::access::Area;
 use domain::care::complaint::{Class, Department};
 use domain::care::policy::{CarePolicy, ComplaintReplyPreset, RepairVisitPreset};
-use domain::ids::SiteId;
 use domain::care::stats::VisitRate;
 use domain::care::views::{CareStats, TopUpResult};
+use domain::ids::SiteId;
 use domain::visits::views::MonthProgress;
 use domain::work_orders::sla::china;
 use leptos::prelude::*;
@@ -57,7 +57,12 @@ pub fn BarChart(rows: Vec<(String, u32)>, testid: &'static str) -> impl IntoView
     }
 }
 
-fn rate_line(i18n: crate::i18n::I18n, label: String, r: VisitRate, testid: &'static str) -> impl IntoView {
+fn rate_line(
+    i18n: crate::i18n::I18n,
+    label: String,
+    r: VisitRate,
+    testid: &'static str,
+) -> impl IntoView {
     let met = r.met();
     view! {
         <div class=if met { "kpi" } else { "kpi bad" } data-testid=testid data-met=met.to_string()
@@ -89,7 +94,10 @@ fn Dashboard() -> impl IntoView {
             if m.is_empty() {
                 return None;
             }
-            Some(api::get_json::<CareStats>(&format!("/api/v1/sites/{site}/care/stats?month={m}")).await)
+            Some(
+                api::get_json::<CareStats>(&format!("/api/v1/sites/{site}/care/stats?month={m}"))
+                    .await,
+            )
         }
     });
     let quota = LocalResource::new(move || {
@@ -99,7 +107,11 @@ fn Dashboard() -> impl IntoView {
             if m.is_empty() {
                 return None;
             }
-            api::get_json::<MonthProgress>(&format!("/api/v1/sites/{site}/visits/progress?month={m}")).await.ok()
+            api::get_json::<MonthProgress>(&format!(
+                "/api/v1/sites/{site}/visits/progress?month={m}"
+            ))
+            .await
+            .ok()
         }
     });
     let message = RwSignal::new(None::<String>);
@@ -107,8 +119,15 @@ fn Dashboard() -> impl IntoView {
         let Some(site) = site else { return };
         let m = month.get_untracked();
         leptos::task::spawn_local(async move {
-            match api::post_json::<TopUpResult>(&format!("/api/v1/sites/{site}/return-visits/top-up?month={m}"), &serde_json::json!({})).await {
-                Ok(r) => message.set(Some(i18n.tf(Msg::CareTopUpDone, &[("n", r.created.to_string())]))),
+            match api::post_json::<TopUpResult>(
+                &format!("/api/v1/sites/{site}/return-visits/top-up?month={m}"),
+                &serde_json::json!({}),
+            )
+            .await
+            {
+                Ok(r) => message.set(Some(
+                    i18n.tf(Msg::CareTopUpDone, &[("n", r.created.to_string())]),
+                )),
                 Err(e) => message.set(Some(failure_text(i18n, &e))),
             }
             reload.update(|n| *n += 1);
@@ -187,7 +206,9 @@ fn PolicyEditor(site: Option<SiteId>) -> impl IntoView {
     let policy = RwSignal::new(None::<CarePolicy>);
     let message = RwSignal::new(None::<String>);
     let loaded = LocalResource::new(move || async move {
-        api::get_json::<CarePolicy>(&format!("/api/v1/sites/{}/care/policy", site?)).await.ok()
+        api::get_json::<CarePolicy>(&format!("/api/v1/sites/{}/care/policy", site?))
+            .await
+            .ok()
     });
     Effect::new(move |_| {
         if let Some(p) = loaded.get().flatten() {
@@ -195,10 +216,16 @@ fn PolicyEditor(site: Option<SiteId>) -> impl IntoView {
         }
     });
     let save = move |_| {
-        let (Some(site), Some(p)) = (site, policy.get_untracked()) else { return };
+        let (Some(site), Some(p)) = (site, policy.get_untracked()) else {
+            return;
+        };
         leptos::task::spawn_local(async move {
             let body = serde_json::to_value(&p).unwrap_or_default();
-            let r = crate::api::put_json::<CarePolicy>(&format!("/api/v1/sites/{site}/care/policy"), &body).await;
+            let r = crate::api::put_json::<CarePolicy>(
+                &format!("/api/v1/sites/{site}/care/policy"),
+                &body,
+            )
+            .await;
             message.set(Some(match r {
                 Ok(_) => i18n.t(Msg::CarePolicySaved).to_owned(),
                 Err(e) => failure_text(i18n, &e),
@@ -206,15 +233,43 @@ fn PolicyEditor(site: Option<SiteId>) -> impl IntoView {
         });
     };
     let replies = [
-        (ComplaintReplyPreset::S3SameDay, "s3_same_day", Msg::CarePolicyReplyS3),
-        (ComplaintReplyPreset::S1Hours24, "s1_hours24", Msg::CarePolicyReplyS1),
-        (ComplaintReplyPreset::S0Hours48, "s0_hours48", Msg::CarePolicyReplyS0),
-        (ComplaintReplyPreset::S2Hours2, "s2_hours2", Msg::CarePolicyReplyS2),
+        (
+            ComplaintReplyPreset::S3SameDay,
+            "s3_same_day",
+            Msg::CarePolicyReplyS3,
+        ),
+        (
+            ComplaintReplyPreset::S1Hours24,
+            "s1_hours24",
+            Msg::CarePolicyReplyS1,
+        ),
+        (
+            ComplaintReplyPreset::S0Hours48,
+            "s0_hours48",
+            Msg::CarePolicyReplyS0,
+        ),
+        (
+            ComplaintReplyPreset::S2Hours2,
+            "s2_hours2",
+            Msg::CarePolicyReplyS2,
+        ),
     ];
     let visits = [
-        (RepairVisitPreset::S3OneToTwoMonths, "s3_one_to_two_months", Msg::CarePolicyVisitsS3),
-        (RepairVisitPreset::S0Within24h, "s0_within24h", Msg::CarePolicyVisitsS0),
-        (RepairVisitPreset::S1ByCategory, "s1_by_category", Msg::CarePolicyVisitsS1),
+        (
+            RepairVisitPreset::S3OneToTwoMonths,
+            "s3_one_to_two_months",
+            Msg::CarePolicyVisitsS3,
+        ),
+        (
+            RepairVisitPreset::S0Within24h,
+            "s0_within24h",
+            Msg::CarePolicyVisitsS0,
+        ),
+        (
+            RepairVisitPreset::S1ByCategory,
+            "s1_by_category",
+            Msg::CarePolicyVisitsS1,
+        ),
     ];
     view! {
         <details class="card no-print" data-testid="care-policy">

@@ -105,7 +105,10 @@ pub fn failure_text(i18n: I18n, e: &ApiFailure) -> String {
 /// A unit of `site` found by its number (`3-1-501`, `3栋1单元501`) in the device's reference
 /// data.
 #[component]
-pub fn UnitPicker(site: Signal<Option<SiteId>>, unit: RwSignal<Option<(UnitId, String)>>) -> impl IntoView {
+pub fn UnitPicker(
+    site: Signal<Option<SiteId>>,
+    unit: RwSignal<Option<(UnitId, String)>>,
+) -> impl IntoView {
     let i18n = crate::i18n::use_i18n();
     let query = RwSignal::new(String::new());
     let reference = LocalResource::new(|| async { client::reference().await });

@@ -31,7 +31,12 @@ fn VisitList() -> impl IntoView {
     let site = use_profile().and_then(|p| p.sites.first().map(|s| s.id));
     let list = LocalResource::new(move || async move {
         let site = site?;
-        Some(api::get_json::<Vec<ReturnVisitView>>(&format!("/api/v1/sites/{site}/return-visits?open=true")).await)
+        Some(
+            api::get_json::<Vec<ReturnVisitView>>(&format!(
+                "/api/v1/sites/{site}/return-visits?open=true"
+            ))
+            .await,
+        )
     });
     view! {
         <section class="home care visits" data-area="/return-visits">
@@ -99,7 +104,9 @@ fn VisitForm() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let loaded = LocalResource::new(move || {
         let id = id.get();
-        async move { Some(api::get_json::<ReturnVisitView>(&format!("/api/v1/return-visits/{}", id?)).await) }
+        async move {
+            Some(api::get_json::<ReturnVisitView>(&format!("/api/v1/return-visits/{}", id?)).await)
+        }
     });
     Effect::new(move |_| match loaded.get().flatten() {
         Some(Ok(t)) => task.set(Some(t)),
@@ -120,7 +127,9 @@ fn VisitForm() -> impl IntoView {
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(t) = task.get_untracked() else { return };
+        let Some(t) = task.get_untracked() else {
+            return;
+        };
         if busy.get_untracked() {
             return;
         }
@@ -161,7 +170,12 @@ fn VisitForm() -> impl IntoView {
                 at: now(),
             };
             let body = serde_json::to_value(&input).unwrap_or_default();
-            match api::post_json::<ReturnVisitView>(&format!("/api/v1/return-visits/{}/complete", t.id), &body).await {
+            match api::post_json::<ReturnVisitView>(
+                &format!("/api/v1/return-visits/{}/complete", t.id),
+                &body,
+            )
+            .await
+            {
                 Ok(done) => {
                     error.set(None);
                     task.set(Some(done));
