@@ -3,10 +3,11 @@
 
 pub mod auth;
 pub mod billing;
+pub mod care;
 pub mod config;
 pub mod demo;
-pub mod facilities;
 pub mod desk;
+pub mod facilities;
 pub mod http;
 pub mod notices;
 pub mod occupancy;
@@ -168,10 +169,11 @@ pub fn router(state: AppState) -> Router {
     let api = api.merge(facilities::routes::router());
     let api = api.merge(notices::routes::router());
     let api = api.merge(survey::routes::router());
+    let api = api.merge(visits::routes::router());
     let api = api.merge(desk::routes::router());
     let api = api.merge(privacy::routes::router());
-    let api = api.merge(visits::routes::router());
     let api = api.merge(release::routes::router());
+    let api = api.merge(care::routes::router());
     let api = api
         .route("/api/{*rest}", any(api_not_found))
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
