@@ -675,9 +675,7 @@ impl Engine {
         let store = self.store.lock().await;
         let passes = store.passes().await?;
         let actor = self.actor();
-        Ok(store.pass_view(passes, |cur, cmd, at| {
-            apply_pass(cur, cmd, &actor, at).ok()
-        }))
+        Ok(store.pass_view(passes, |cur, cmd, at| apply_pass(cur, cmd, &actor, at).ok()))
     }
 
     /// An object URL of a photo kept on this device, for an `<img>`; the caller revokes it.
@@ -732,9 +730,7 @@ pub enum SubmitError {
 impl SubmitError {
     pub fn msg(&self) -> Msg {
         match self {
-            SubmitError::Rule(_) | SubmitError::Round(_) | SubmitError::Pass(_) => {
-                Msg::SyncRefused
-            }
+            SubmitError::Rule(_) | SubmitError::Round(_) | SubmitError::Pass(_) => Msg::SyncRefused,
             SubmitError::Storage(_) => Msg::SyncStorageFailed,
         }
     }

@@ -167,8 +167,8 @@ pub async fn load_if_missing(pool: &PgPool) -> anyhow::Result<bool> {
         load_policies(&mut tx).await?;
         patrol::load(&mut tx).await?;
         frontdesk::load(&mut tx).await?;
-        survey::load(&mut tx).await?;
         desk::load(&mut tx).await?;
+        survey::load(&mut tx).await?;
         release::load(&mut tx).await?;
         tx.commit().await?;
         return Ok(false);
@@ -181,8 +181,8 @@ pub async fn load_if_missing(pool: &PgPool) -> anyhow::Result<bool> {
     load_policies(&mut tx).await?;
     patrol::load(&mut tx).await?;
     frontdesk::load(&mut tx).await?;
-    survey::load(&mut tx).await?;
     desk::load(&mut tx).await?;
+    survey::load(&mut tx).await?;
     visits::load(&mut tx).await?;
     release::load(&mut tx).await?;
     tx.commit().await?;

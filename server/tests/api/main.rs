@@ -3,11 +3,11 @@
 
 mod access;
 mod auth;
-mod care;
 mod bodies;
+mod care;
 mod demo;
-mod facilities;
 mod desk;
+mod facilities;
 mod helpers;
 mod notices;
 mod occupancy;
