@@ -257,6 +257,8 @@ pub async fn snapshot_ids(conn: &mut PgConnection, sites: &[Uuid]) -> sqlx::Resu
     .await
 }
 
+// One column per argument of the bill row: a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 pub async fn insert_other_bill(
     conn: &mut PgConnection,
     id: Uuid,
@@ -313,20 +315,23 @@ pub async fn clear_other_bill(
     Ok(Some((SiteId(site), open)))
 }
 
+/// An other-bill row: id, unit, unit label, description, amount, recorded, cleared.
+type OtherBillRow = (
+    Uuid,
+    Uuid,
+    String,
+    String,
+    i64,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+);
+
 pub async fn other_bills(
     conn: &mut PgConnection,
     site: SiteId,
     ids: Option<&[Uuid]>,
 ) -> sqlx::Result<Vec<OtherBillView>> {
-    let rows: Vec<(
-        Uuid,
-        Uuid,
-        String,
-        String,
-        i64,
-        DateTime<Utc>,
-        Option<DateTime<Utc>>,
-    )> = sqlx::query_as(
+    let rows: Vec<OtherBillRow> = sqlx::query_as(
         "SELECT o.id, o.unit_id, b.number || '栋' || u.entrance || '单元' || u.room,
                     o.description, o.amount_fen, o.recorded_at, o.cleared_at
              FROM release_other_bills o JOIN units u ON u.id = o.unit_id
