@@ -514,7 +514,7 @@ async fn a_pass_is_used_once_whatever_device_tries_again(pool: PgPool) {
     assert_eq!(outcome(&r, 0)["code"], "forbidden");
 
     let first = use_pass(&mut a, id, Some(1));
-    let r = a.push(&app, &[first.clone()]).await;
+    let r = a.push(&app, std::slice::from_ref(&first)).await;
     assert_eq!(outcome(&r, 0)["status"], "applied", "{r}");
     assert_eq!(outcome(&r, 0)["version"], 2);
 
@@ -526,7 +526,7 @@ async fn a_pass_is_used_once_whatever_device_tries_again(pool: PgPool) {
     assert_eq!(outcome(&r, 0)["code"], "already_used");
 
     // The first phone's request again (a lost answer): the stored result, nothing applied.
-    let r = a.push(&app, &[first.clone()]).await;
+    let r = a.push(&app, std::slice::from_ref(&first)).await;
     assert_eq!(outcome(&r, 0)["status"], "applied");
     assert_eq!(outcome(&r, 0)["version"], 2);
     // The same pass again under a new mutation from the same phone: refused.
@@ -555,7 +555,7 @@ async fn a_pass_is_used_once_whatever_device_tries_again(pool: PgPool) {
     )
     .await;
     assert_eq!(v["pass"]["status"], "used");
-    assert_eq!(v["used_by_name"].as_str().is_some(), true);
+    assert!(v["used_by_name"].as_str().is_some());
     let (code, err) = send(
         &desk.client,
         &app,
