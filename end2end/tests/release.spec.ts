@@ -17,7 +17,7 @@ function unpaidRequest(): string {
            12000, now(), (SELECT id FROM staff WHERE username = 'finance1')
     FROM units u JOIN buildings b ON b.id = u.building_id JOIN sites s ON s.id = u.site_id
     WHERE s.code = 'cuihu' AND b.number = '5' AND u.entrance = '2' AND u.room = '601'
-    RETURNING number`);
+    RETURNING number`).split('\n')[0];
 }
 
 function validIdNumber(): string {
