@@ -244,6 +244,16 @@ async fn lock_openings_check_role_and_site(pool: PgPool) {
     set_hours(&app, true).await;
     let ch = app.site_id("cuihu").await;
     let fl = app.site_id("fenglin").await;
+    // The second site's office is open too, whatever the time the test runs at.
+    sqlx::query(
+        "INSERT INTO desk_settings (site_id, office_hours)
+         VALUES ($1, '{\"start\": \"00:00:00\", \"end\": \"23:59:59\", \"weekends\": true}')
+         ON CONFLICT (site_id) DO UPDATE SET office_hours = EXCLUDED.office_hours",
+    )
+    .bind(fl)
+    .execute(&app.pool)
+    .await
+    .unwrap();
     let body = json!({
         "id": Uuid::now_v7(),
         "unit_id": owner_unit(&app).await,
