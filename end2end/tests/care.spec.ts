@@ -59,7 +59,7 @@ test('a written complaint runs from intake to its approved written answer and cl
   await expect(desk.page.getByTestId('complaint-feedback')).toContainText('满意');
   // Its return visit is scheduled (within 3 days of closing).
   await expect(desk.page.getByTestId('complaint-return-visit')).toBeVisible();
-  expect(sql(`SELECT reason || ' ' || mandatory FROM return_visits WHERE source_id = '${id}'`)).toBe('complaint_closed t');
+  expect(sql(`SELECT reason || ' ' || mandatory FROM return_visits WHERE source_id = '${id}'`)).toBe('complaint_closed true');
 
   // The manager's figures count it, reply on time.
   await goto(head.page, '/care');
