@@ -184,3 +184,23 @@ pub fn month_or_current(
     })?;
     Ok((month, from, until))
 }
+
+/// A path segment that must be an id (`400 bad_id` otherwise).
+pub fn parse_id(s: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::parse_str(s.trim()).map_err(|_| ApiError::bad_id())
+}
+
+/// A unique constraint refused the write (SQLSTATE 23505).
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.code().as_deref() == Some("23505"))
+}
+
+/// The site's name, or `404 site_not_found`.
+pub async fn require_site_exists(
+    conn: &mut sqlx::PgConnection,
+    site: domain::ids::SiteId,
+) -> Result<String, ApiError> {
+    crate::work_orders::repo::site_name(conn, site)
+        .await?
+        .ok_or_else(|| ApiError::coded(StatusCode::NOT_FOUND, "site_not_found", "site not found"))
+}

@@ -181,7 +181,26 @@ impl<S: Send + Sync> FromRequestParts<S> for Authenticated {
     }
 }
 
+/// 403 unless `ok`: a role rule the caller evaluated (`allow(sees_passes(role))?`).
+pub fn allow(ok: bool) -> Result<(), AccessError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(AccessError::Forbidden)
+    }
+}
+
 impl Authenticated {
+    /// The staff member as the domain's rules see them.
+    pub fn actor(&self) -> domain::work_orders::Actor {
+        let p = &self.0.profile;
+        domain::work_orders::Actor {
+            staff_id: p.staff_id,
+            role: p.role,
+            sites: p.sites.iter().map(|s| s.id).collect(),
+        }
+    }
+
     pub fn profile(&self) -> &StaffProfile {
         &self.0.profile
     }

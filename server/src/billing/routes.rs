@@ -5,6 +5,7 @@
 
 use super::repo::{self, Filter, NewRequest};
 use crate::auth::extract::{AccessError, Authenticated};
+use crate::http::is_unique_violation;
 use crate::http::{ApiError, ApiJson};
 use crate::work_orders::repo as wo_repo;
 use crate::work_orders::routes::parse_site;
@@ -48,10 +49,6 @@ fn drafts(charges: &[Charge], issued_on: NaiveDate, policy: &BillingPolicy) -> V
             .flat_map(|c| build_batch(std::slice::from_ref(c), issued_on, policy))
             .collect(),
     }
-}
-
-fn is_unique_violation(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(d) if d.code().as_deref() == Some("23505"))
 }
 
 pub async fn run_batch(

@@ -251,7 +251,9 @@ pub async fn schedule(conn: &mut PgConnection, v: &NewVisit<'_>) -> sqlx::Result
     Ok(r.rows_affected() == 1)
 }
 
-/// Closed resident repairs of the site closed since `since` (the scheduler's input).
+/// Closed resident repairs of the site closed since `since` that have no return visit yet (the
+/// scheduler's input: an order's planned visits are all inserted in one sweep, so an order with
+/// any visit is done).
 pub async fn closed_repairs_since(
     conn: &mut PgConnection,
     site: SiteId,
@@ -260,6 +262,8 @@ pub async fn closed_repairs_since(
     let rows: Vec<Json<WorkOrder>> = sqlx::query_scalar(
         "SELECT doc FROM work_orders
          WHERE site_id = $1 AND closed_at >= $2 AND unit_id IS NOT NULL AND status = 'closed'
+           AND NOT EXISTS (SELECT 1 FROM return_visits v
+                           WHERE v.source = 'repair' AND v.source_id = work_orders.id)
          ORDER BY closed_at",
     )
     .bind(site.0)

@@ -12,6 +12,7 @@
 
 use super::repo::{self, NewVisit, VisitRow};
 use crate::auth::extract::{AccessError, Authenticated};
+use crate::http::parse_id;
 use crate::http::{month_or_current, ApiError, ApiJson};
 use crate::work_orders::repo as wo_repo;
 use crate::work_orders::routes::parse_site;
@@ -73,10 +74,6 @@ fn require_handler(auth: &Authenticated) -> Result<Role, AccessError> {
     } else {
         Err(AccessError::Forbidden)
     }
-}
-
-fn parse_id(s: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(s.trim()).map_err(|_| ApiError::bad_id())
 }
 
 fn refused(code: &'static str) -> ApiError {

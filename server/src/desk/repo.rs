@@ -44,18 +44,6 @@ pub async fn save_office_hours(
     Ok(())
 }
 
-/// A unit's site and label (`6栋2单元802`).
-pub async fn unit(conn: &mut PgConnection, id: UnitId) -> sqlx::Result<Option<(SiteId, String)>> {
-    let row: Option<(Uuid, String, String, String)> = sqlx::query_as(
-        "SELECT u.site_id, b.number, u.entrance, u.room
-         FROM units u JOIN buildings b ON b.id = u.building_id WHERE u.id = $1",
-    )
-    .bind(id.0)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|(s, b, e, r)| (SiteId(s), unit_label(&b, &e, &r))))
-}
-
 /// Labels of these units by id.
 pub async fn unit_labels(
     conn: &mut PgConnection,

@@ -10,7 +10,9 @@
 //!   `POST /api/v1/renovations/{id}/steps` (a `RenovationCommand`)
 
 use super::{orders, repo};
-use crate::auth::extract::{AccessError, Authenticated};
+use crate::auth::extract::allow;
+use crate::auth::extract::Authenticated;
+use crate::http::parse_id;
 use crate::http::{ApiError, ApiJson};
 use crate::work_orders::repo as wo_repo;
 use crate::work_orders::routes::parse_site;
@@ -30,7 +32,6 @@ use domain::desk::views::{
 use domain::desk::OfficeHours;
 use domain::ids::{SiteId, UnitId};
 use domain::people::{IdCardNumber, PhoneNumber, Role};
-use domain::work_orders::Actor;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -67,27 +68,6 @@ fn sees_lock_openings(role: Role) -> bool {
 /// Everyone with a part in a renovation: all but technicians.
 fn sees_renovations(role: Role) -> bool {
     role != Role::Tech
-}
-
-fn require(ok: bool) -> Result<(), AccessError> {
-    if ok {
-        Ok(())
-    } else {
-        Err(AccessError::Forbidden)
-    }
-}
-
-fn parse_id(s: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(s.trim()).map_err(|_| ApiError::bad_id())
-}
-
-fn actor(auth: &Authenticated) -> Actor {
-    let p = auth.profile();
-    Actor {
-        staff_id: p.staff_id,
-        role: p.role,
-        sites: p.sites.iter().map(|s| s.id).collect(),
-    }
 }
 
 fn lock_refused(e: LockRefusal) -> ApiError {
@@ -137,7 +117,7 @@ pub async fn put_settings(
     Path(site): Path<String>,
     ApiJson(hours): ApiJson<OfficeHours>,
 ) -> Result<Json<DeskSettings>, ApiError> {
-    require(matches!(
+    allow(matches!(
         auth.profile().role,
         Role::CsMgr | Role::CenterMgr | Role::Admin
     ))?;
@@ -163,10 +143,10 @@ pub async fn unit_residents(
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<UnitResidents>, ApiError> {
-    require(domain::privacy::may_reveal(auth.profile().role))?;
+    allow(domain::privacy::may_reveal(auth.profile().role))?;
     let unit = UnitId(parse_id(&id)?);
     let mut conn = state.pool.acquire().await?;
-    let (site, label) = repo::unit(&mut conn, unit)
+    let (site, label) = crate::reference::repo::unit_site_and_label(&mut conn, unit)
         .await?
         .ok_or_else(|| ApiError::not_found("unit"))?;
     auth.require_site(site)?;
@@ -204,7 +184,7 @@ pub async fn list_locks(
     auth: Authenticated,
     Path(site): Path<String>,
 ) -> Result<Json<Vec<LockOpeningSummary>>, ApiError> {
-    require(sees_lock_openings(auth.profile().role))?;
+    allow(sees_lock_openings(auth.profile().role))?;
     let site = parse_site(&site)?;
     auth.require_site(site)?;
     let mut conn = state.pool.acquire().await?;
@@ -215,7 +195,7 @@ async fn lock_view(
     conn: &mut sqlx::PgConnection,
     record: domain::desk::lock_opening::LockOpening,
 ) -> Result<LockOpeningView, ApiError> {
-    let label = repo::unit(conn, record.unit_id)
+    let label = crate::reference::repo::unit_site_and_label(conn, record.unit_id)
         .await?
         .map(|(_, l)| l)
         .unwrap_or_default();
@@ -238,7 +218,7 @@ pub async fn create_lock(
     Path(site): Path<String>,
     ApiJson(body): ApiJson<NewLockOpening>,
 ) -> Result<(StatusCode, Json<LockOpeningView>), ApiError> {
-    require(sees_lock_openings(auth.profile().role))?;
+    allow(sees_lock_openings(auth.profile().role))?;
     let site = parse_site(&site)?;
     auth.require_site(site)?;
     let mut tx = state.pool.begin().await?;
@@ -259,7 +239,7 @@ pub async fn create_lock(
         reason: body.reason,
     };
     let now = Utc::now();
-    let record = lock_opening::apply(None, body.id, &cmd, &actor(&auth), &facts, now)
+    let record = lock_opening::apply(None, body.id, &cmd, &auth.actor(), &facts, now)
         .map_err(lock_refused)?;
     repo::save_lock(&mut tx, &record, 1, now).await?;
     let view = lock_view(&mut tx, record).await?;
@@ -279,7 +259,9 @@ async fn lock_facts(
             ..LockFacts::default()
         });
     };
-    let unit_site = repo::unit(conn, unit).await?.map(|(s, _)| s);
+    let unit_site = crate::reference::repo::unit_site_and_label(conn, unit)
+        .await?
+        .map(|(s, _)| s);
     let residents = repo::unit_residents(conn, unit)
         .await?
         .iter()
@@ -297,7 +279,7 @@ pub async fn lock_detail(
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<LockOpeningView>, ApiError> {
-    require(sees_lock_openings(auth.profile().role))?;
+    allow(sees_lock_openings(auth.profile().role))?;
     let id = parse_id(&id)?;
     let mut conn = state.pool.acquire().await?;
     let (record, _) = repo::load_lock(&mut conn, id, false)
@@ -313,9 +295,9 @@ pub async fn lock_step(
     Path(id): Path<String>,
     ApiJson(cmd): ApiJson<LockOpeningCommand>,
 ) -> Result<Json<LockOpeningView>, ApiError> {
-    require(sees_lock_openings(auth.profile().role))?;
+    allow(sees_lock_openings(auth.profile().role))?;
     let id = parse_id(&id)?;
-    let actor = actor(&auth);
+    let actor = auth.actor();
     // A dispatch's order number is reserved before the record is locked (as a push does).
     let mut tx = state.pool.begin().await?;
     let (cur, version) = repo::load_lock(&mut tx, id, true)
@@ -327,7 +309,7 @@ pub async fn lock_step(
     let next =
         lock_opening::apply(Some(&cur), id, &cmd, &actor, &facts, now).map_err(lock_refused)?;
     if let (LockOpeningCommand::Dispatch { work_order_id }, Some(form)) = (&cmd, next.form) {
-        let label = repo::unit(&mut tx, cur.unit_id)
+        let label = crate::reference::repo::unit_site_and_label(&mut tx, cur.unit_id)
             .await?
             .map(|(_, l)| l)
             .unwrap_or_default();
@@ -401,7 +383,7 @@ pub async fn list_renovations(
     Path(site): Path<String>,
     Query(f): Query<RenovationFilter>,
 ) -> Result<Json<Vec<RenovationSummary>>, ApiError> {
-    require(sees_renovations(auth.profile().role))?;
+    allow(sees_renovations(auth.profile().role))?;
     let site = parse_site(&site)?;
     auth.require_site(site)?;
     let mut conn = state.pool.acquire().await?;
@@ -415,7 +397,7 @@ async fn renovation_view(
     conn: &mut sqlx::PgConnection,
     r: domain::desk::renovation::Renovation,
 ) -> Result<RenovationView, ApiError> {
-    let label = repo::unit(conn, r.unit_id)
+    let label = crate::reference::repo::unit_site_and_label(conn, r.unit_id)
         .await?
         .map(|(_, l)| l)
         .unwrap_or_default();
@@ -446,7 +428,7 @@ pub async fn create_renovation(
     Path(site): Path<String>,
     ApiJson(body): ApiJson<NewRenovation>,
 ) -> Result<(StatusCode, Json<RenovationView>), ApiError> {
-    require(sees_renovations(auth.profile().role))?;
+    allow(sees_renovations(auth.profile().role))?;
     let site = parse_site(&site)?;
     auth.require_site(site)?;
     let mut tx = state.pool.begin().await?;
@@ -456,7 +438,7 @@ pub async fn create_renovation(
     {
         return Err(renovation_refused(RenovationRefusal::AlreadyExists));
     }
-    let unit_site = repo::unit(&mut tx, body.application.unit_id)
+    let unit_site = crate::reference::repo::unit_site_and_label(&mut tx, body.application.unit_id)
         .await?
         .map(|(s, _)| s)
         .filter(|s| *s == site);
@@ -469,7 +451,7 @@ pub async fn create_renovation(
         None,
         body.id,
         &RenovationCommand::Apply(body.application),
-        &actor(&auth),
+        &auth.actor(),
         &facts,
         now,
     )
@@ -485,7 +467,7 @@ pub async fn renovation_detail(
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<RenovationView>, ApiError> {
-    require(sees_renovations(auth.profile().role))?;
+    allow(sees_renovations(auth.profile().role))?;
     let id = parse_id(&id)?;
     let mut conn = state.pool.acquire().await?;
     let (r, _) = repo::load_renovation(&mut conn, id, false)
@@ -501,7 +483,7 @@ pub async fn renovation_step(
     Path(id): Path<String>,
     ApiJson(cmd): ApiJson<RenovationCommand>,
 ) -> Result<Json<RenovationView>, ApiError> {
-    require(sees_renovations(auth.profile().role))?;
+    allow(sees_renovations(auth.profile().role))?;
     let id = parse_id(&id)?;
     if matches!(cmd, RenovationCommand::Apply(_)) {
         return Err(renovation_refused(RenovationRefusal::AlreadyExists));
@@ -512,7 +494,7 @@ pub async fn renovation_step(
         .await?
         .ok_or_else(|| ApiError::not_found("renovation"))?;
     auth.require_site(cur.site_id)?;
-    let actor = actor(&auth);
+    let actor = auth.actor();
     // Check the step first; only a step that would pass reserves a permit number.
     let check = match &cmd {
         RenovationCommand::IssuePermit { .. } => RenovationCommand::IssuePermit {

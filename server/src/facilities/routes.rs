@@ -11,10 +11,10 @@
 
 use super::repo;
 use crate::auth::extract::{AccessError, Authenticated};
+use crate::http::parse_id;
 use crate::http::{today_in_china, ApiError, ApiJson};
-use crate::occupancy::repo as occ_repo;
 use crate::occupancy::routes::{body_with_unit, refusal};
-use crate::work_orders::routes::parse_site;
+use crate::work_orders::routes::parse_own_site;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -26,7 +26,6 @@ use domain::facilities::{
     Booking, BookingRequest, Facility, FacilityInput, FacilityRefusal, Loan, LoanInput,
     ParkingInput, ParkingRental,
 };
-use domain::ids::SiteId;
 use domain::occupancy::is_front_office;
 use domain::people::Role;
 use serde::Deserialize;
@@ -78,16 +77,6 @@ fn manager(auth: &Authenticated) -> Result<(), AccessError> {
     }
 }
 
-fn parse_id(s: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(s.trim()).map_err(|_| ApiError::bad_id())
-}
-
-fn site_of(auth: &Authenticated, site: &str) -> Result<SiteId, ApiError> {
-    let site = parse_site(site)?;
-    auth.require_site(site)?;
-    Ok(site)
-}
-
 // --- facilities ------------------------------------------------------------------------------
 
 pub async fn list_facilities(
@@ -96,13 +85,13 @@ pub async fn list_facilities(
     Path(site): Path<String>,
 ) -> Result<Json<Vec<Facility>>, ApiError> {
     front_office(&auth)?;
-    let site = site_of(&auth, &site)?;
+    let site = parse_own_site(&auth, &site)?;
     let mut conn = state.pool.acquire().await?;
     Ok(Json(repo::facilities(&mut conn, site).await?))
 }
 
 fn name_taken(e: sqlx::Error) -> ApiError {
-    if occ_repo::is_unique_violation(&e) {
+    if crate::http::is_unique_violation(&e) {
         refusal("name_taken", "the site has a facility of this name".into())
     } else {
         e.into()
@@ -116,7 +105,7 @@ pub async fn create_facility(
     ApiJson(input): ApiJson<FacilityInput>,
 ) -> Result<(StatusCode, Json<Facility>), ApiError> {
     manager(&auth)?;
-    let site = site_of(&auth, &site)?;
+    let site = parse_own_site(&auth, &site)?;
     let f = input.to_facility(Uuid::now_v7(), site).map_err(refused)?;
     let mut conn = state.pool.acquire().await?;
     if crate::work_orders::repo::site_name(&mut conn, site)
@@ -173,7 +162,7 @@ pub async fn list_bookings(
     Query(q): Query<BookingQuery>,
 ) -> Result<Json<Vec<BookingView>>, ApiError> {
     front_office(&auth)?;
-    let site = site_of(&auth, &site)?;
+    let site = parse_own_site(&auth, &site)?;
     let mut conn = state.pool.acquire().await?;
     let from = q.from.unwrap_or_else(today_in_china);
     Ok(Json(
@@ -261,7 +250,7 @@ pub async fn assign(
         .assign(&f, input.date, input.start, &taken, today_in_china())
         .map_err(refused)?;
     repo::update_booking(&mut tx, &next).await.map_err(|e| {
-        if occ_repo::is_unique_violation(&e) {
+        if crate::http::is_unique_violation(&e) {
             refused(FacilityRefusal::SlotTaken)
         } else {
             e.into()
@@ -333,7 +322,7 @@ pub async fn list_parking(
     Path(site): Path<String>,
 ) -> Result<Json<Vec<ParkingView>>, ApiError> {
     front_office(&auth)?;
-    let site = site_of(&auth, &site)?;
+    let site = parse_own_site(&auth, &site)?;
     let mut conn = state.pool.acquire().await?;
     Ok(Json(
         repo::parkings(&mut conn, site)
@@ -351,7 +340,7 @@ pub async fn create_parking(
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<(StatusCode, Json<ParkingView>), ApiError> {
     front_office(&auth)?;
-    let site = site_of(&auth, &site)?;
+    let site = parse_own_site(&auth, &site)?;
     let mut tx = state.pool.begin().await?;
     let (input, unit_label): (ParkingInput, String) = body_with_unit(&mut tx, site, body).await?;
     let rented = repo::space_rented(&mut tx, site, input.space_no.trim()).await?;
@@ -365,7 +354,7 @@ pub async fn create_parking(
     )
     .map_err(refused)?;
     repo::save_parking(&mut tx, &r, true).await.map_err(|e| {
-        if occ_repo::is_unique_violation(&e) {
+        if crate::http::is_unique_violation(&e) {
             refused(FacilityRefusal::SpaceTaken)
         } else {
             e.into()
@@ -446,7 +435,7 @@ pub async fn list_loans(
     Query(q): Query<LoanQuery>,
 ) -> Result<Json<Vec<LoanView>>, ApiError> {
     front_office(&auth)?;
-    let site = site_of(&auth, &site)?;
+    let site = parse_own_site(&auth, &site)?;
     let today = today_in_china();
     let mut conn = state.pool.acquire().await?;
     Ok(Json(
@@ -465,7 +454,7 @@ pub async fn lend(
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<(StatusCode, Json<LoanView>), ApiError> {
     front_office(&auth)?;
-    let site = site_of(&auth, &site)?;
+    let site = parse_own_site(&auth, &site)?;
     let today = today_in_china();
     let mut tx = state.pool.begin().await?;
     let (input, unit_label): (LoanInput, String) = body_with_unit(&mut tx, site, body).await?;
@@ -481,7 +470,7 @@ pub async fn lend(
     )
     .map_err(refused)?;
     repo::insert_loan(&mut tx, &l).await.map_err(|e| {
-        if occ_repo::is_unique_violation(&e) {
+        if crate::http::is_unique_violation(&e) {
             refused(FacilityRefusal::ItemOut)
         } else {
             e.into()

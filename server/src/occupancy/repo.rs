@@ -52,19 +52,6 @@ pub async fn resolve_unit(
     Ok(row.map(|(id, l)| (UnitId(id), l)))
 }
 
-/// The site and label of a unit.
-pub async fn unit(conn: &mut PgConnection, unit: UnitId) -> sqlx::Result<Option<(SiteId, String)>> {
-    let sql = format!(
-        "SELECT u.site_id, {UNIT_LABEL_SQL} FROM units u JOIN buildings b ON b.id = u.building_id
-         WHERE u.id = $1"
-    );
-    let row: Option<(Uuid, String)> = sqlx::query_as(AssertSqlSafe(sql))
-        .bind(unit.0)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.map(|(s, l)| (SiteId(s), l)))
-}
-
 // --- move-ins --------------------------------------------------------------------------------
 
 pub async fn insert_move_in(conn: &mut PgConnection, m: &MoveIn) -> sqlx::Result<()> {
@@ -438,9 +425,4 @@ pub async fn tail_lines(conn: &mut PgConnection, site: SiteId) -> sqlx::Result<V
             issued_at: at,
         })
         .collect())
-}
-
-/// Whether a record of ours was refused by a unique index (a concurrent duplicate).
-pub fn is_unique_violation(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(d) if d.code().as_deref() == Some("23505"))
 }

@@ -15,8 +15,10 @@
 
 use super::repo;
 use crate::auth::extract::{AccessError, Authenticated};
+use crate::http::parse_id;
+use crate::http::require_site_exists;
 use crate::http::{today_in_china, ApiError, ApiJson};
-use crate::work_orders::routes::parse_site;
+use crate::work_orders::routes::parse_own_site;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -82,10 +84,6 @@ fn reads_cards(r: Role) -> bool {
     is_front_office(r) || r == Role::Security
 }
 
-fn parse_id(s: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(s.trim()).map_err(|_| ApiError::bad_id())
-}
-
 /// A refusal's HTTP status: input errors 422, role errors 403, the rest (state) 409.
 pub(crate) fn refusal(code: &'static str, message: String) -> ApiError {
     let status = match code {
@@ -138,7 +136,7 @@ pub(crate) async fn body_with_unit<T: DeserializeOwned>(
             .and_then(|v| v.as_str())
             .and_then(|s| Uuid::parse_str(s).ok())
             .ok_or_else(unknown_unit)?;
-        match repo::unit(conn, UnitId(id)).await? {
+        match crate::reference::repo::unit_site_and_label(conn, UnitId(id)).await? {
             Some((s, label)) if s == site => label,
             _ => return Err(unknown_unit()),
         }
@@ -154,23 +152,6 @@ pub(crate) async fn body_with_unit<T: DeserializeOwned>(
     Ok((parsed, label))
 }
 
-async fn require_site_exists(conn: &mut PgConnection, site: SiteId) -> Result<(), ApiError> {
-    match crate::work_orders::repo::site_name(conn, site).await? {
-        Some(_) => Ok(()),
-        None => Err(ApiError::coded(
-            StatusCode::NOT_FOUND,
-            "site_not_found",
-            "site not found",
-        )),
-    }
-}
-
-fn site_of(auth: &Authenticated, site: &str) -> Result<SiteId, ApiError> {
-    let site = parse_site(site)?;
-    auth.require_site(site)?;
-    Ok(site)
-}
-
 // --- move-ins --------------------------------------------------------------------------------
 
 pub async fn list_move_ins(
@@ -179,7 +160,7 @@ pub async fn list_move_ins(
     Path(site): Path<String>,
 ) -> Result<Json<Vec<MoveInView>>, ApiError> {
     require(&auth, reads_move_ins)?;
-    let site = site_of(&auth, &site)?;
+    let site = parse_own_site(&auth, &site)?;
     let mut conn = state.pool.acquire().await?;
     let today = today_in_china();
     Ok(Json(
@@ -198,7 +179,7 @@ pub async fn create_move_in(
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<(StatusCode, Json<MoveInView>), ApiError> {
     require(&auth, is_front_office)?;
-    let site = site_of(&auth, &site)?;
+    let site = parse_own_site(&auth, &site)?;
     let mut tx = state.pool.begin().await?;
     require_site_exists(&mut tx, site).await?;
     let (input, label): (NewMoveIn, String) = body_with_unit(&mut tx, site, body).await?;
@@ -211,7 +192,7 @@ pub async fn create_move_in(
     )
     .map_err(move_in_refused)?;
     repo::insert_move_in(&mut tx, &m).await.map_err(|e| {
-        if repo::is_unique_violation(&e) {
+        if crate::http::is_unique_violation(&e) {
             refusal("move_in_open", "this unit has a move-in under way".into())
         } else {
             e.into()
@@ -271,7 +252,7 @@ pub async fn list_move_outs(
     Path(site): Path<String>,
 ) -> Result<Json<Vec<MoveOutView>>, ApiError> {
     require(&auth, reads_move_outs)?;
-    let site = site_of(&auth, &site)?;
+    let site = parse_own_site(&auth, &site)?;
     let mut conn = state.pool.acquire().await?;
     Ok(Json(
         repo::move_outs(&mut conn, site, 100)
@@ -289,7 +270,7 @@ pub async fn create_move_out(
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<(StatusCode, Json<MoveOutView>), ApiError> {
     require(&auth, is_front_office)?;
-    let site = site_of(&auth, &site)?;
+    let site = parse_own_site(&auth, &site)?;
     let mut tx = state.pool.begin().await?;
     require_site_exists(&mut tx, site).await?;
     let (input, unit_label): (NewMoveOut, String) = body_with_unit(&mut tx, site, body).await?;
@@ -302,7 +283,7 @@ pub async fn create_move_out(
     )
     .map_err(move_out_refused)?;
     repo::insert_move_out(&mut tx, &m).await.map_err(|e| {
-        if repo::is_unique_violation(&e) {
+        if crate::http::is_unique_violation(&e) {
             refusal("move_out_open", "this unit has a move-out under way".into())
         } else {
             e.into()
@@ -378,7 +359,7 @@ pub async fn list_cards(
     Query(q): Query<CardQuery>,
 ) -> Result<Json<Vec<CardView>>, ApiError> {
     require(&auth, reads_cards)?;
-    let site = site_of(&auth, &site)?;
+    let site = parse_own_site(&auth, &site)?;
     let mut conn = state.pool.acquire().await?;
     let unit = match q.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
@@ -405,7 +386,7 @@ pub async fn create_card(
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<(StatusCode, Json<CardView>), ApiError> {
     require(&auth, is_front_office)?;
-    let site = site_of(&auth, &site)?;
+    let site = parse_own_site(&auth, &site)?;
     let mut tx = state.pool.begin().await?;
     require_site_exists(&mut tx, site).await?;
     let (req, label): (CardRequest, String) = body_with_unit(&mut tx, site, body).await?;
@@ -426,7 +407,7 @@ pub async fn create_card(
     )
     .map_err(card_refused)?;
     repo::insert_card(&mut tx, &card).await.map_err(|e| {
-        if repo::is_unique_violation(&e) {
+        if crate::http::is_unique_violation(&e) {
             card_refused(CardRefusal::CardAlreadyActive)
         } else {
             e.into()
@@ -470,7 +451,7 @@ pub async fn list_tail_lines(
     Path(site): Path<String>,
 ) -> Result<Json<Vec<TailLineView>>, ApiError> {
     require(&auth, is_front_office)?;
-    let site = site_of(&auth, &site)?;
+    let site = parse_own_site(&auth, &site)?;
     let mut conn = state.pool.acquire().await?;
     Ok(Json(repo::tail_lines(&mut conn, site).await?))
 }
@@ -482,7 +463,7 @@ pub async fn create_tail_line(
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<(StatusCode, Json<TailLineView>), ApiError> {
     require(&auth, is_front_office)?;
-    let site = site_of(&auth, &site)?;
+    let site = parse_own_site(&auth, &site)?;
     let mut tx = state.pool.begin().await?;
     require_site_exists(&mut tx, site).await?;
     let (input, unit_label): (TailLineInput, String) = body_with_unit(&mut tx, site, body).await?;

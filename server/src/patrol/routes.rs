@@ -13,8 +13,10 @@
 
 use super::{qr, repo};
 use crate::auth::extract::{AccessError, Authenticated};
+use crate::http::is_unique_violation;
+use crate::http::parse_id;
+use crate::http::require_site_exists;
 use crate::http::{ApiError, ApiJson};
-use crate::work_orders::repo as wo_repo;
 use crate::work_orders::routes::parse_site;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -22,7 +24,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{NaiveDate, Utc};
-use domain::ids::{CheckpointId, RoundId, RouteId, SiteId};
+use domain::ids::{CheckpointId, RoundId, RouteId};
 use domain::patrol::report::{completion, suspicions};
 use domain::patrol::route::{Checkpoint, Route};
 use domain::patrol::views::{
@@ -49,25 +51,6 @@ fn require_manager(auth: &Authenticated) -> Result<(), AccessError> {
 
 fn invalid(code: &'static str, e: FieldError) -> ApiError {
     ApiError::coded(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string())
-}
-
-fn parse_id(s: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(s.trim()).map_err(|_| ApiError::bad_id())
-}
-
-fn is_unique_violation(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(d) if d.code().as_deref() == Some("23505"))
-}
-
-async fn require_site_exists(conn: &mut PgConnection, site: SiteId) -> Result<(), ApiError> {
-    match wo_repo::site_name(conn, site).await? {
-        Some(_) => Ok(()),
-        None => Err(ApiError::coded(
-            StatusCode::NOT_FOUND,
-            "site_not_found",
-            "site not found",
-        )),
-    }
 }
 
 // --- checkpoints -----------------------------------------------------------------------------
@@ -389,17 +372,7 @@ pub async fn stats(
     require_manager(&auth)?;
     let site = parse_site(&site)?;
     auth.require_site(site)?;
-    let month = match q.month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-        Some(m) => m.to_owned(),
-        None => crate::http::today_in_china().format("%Y-%m").to_string(),
-    };
-    let (from, until) = domain::work_orders::sla::month_bounds(&month).ok_or_else(|| {
-        ApiError::coded(
-            StatusCode::BAD_REQUEST,
-            "bad_month",
-            "month must be YYYY-MM",
-        )
-    })?;
+    let (month, from, until) = crate::http::month_or_current(q.month.as_deref())?;
     let mut conn = state.pool.acquire().await?;
     let rows = repo::rounds_between(&mut conn, site, from, until).await?;
     let buildings = repo::buildings(&mut conn, &[site.0]).await?;

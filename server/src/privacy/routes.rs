@@ -7,6 +7,7 @@
 //!   `POST /api/v1/police-lookups/{id}/view` (查业户资料程序)
 
 use super::repo::{self, NewAudit};
+use crate::auth::extract::allow;
 use crate::auth::extract::{AccessError, Authenticated};
 use crate::desk::repo as desk_repo;
 use crate::http::{ApiError, ApiJson};
@@ -25,7 +26,6 @@ use domain::privacy::{
     PoliceRequestInput, PoliceResident, PoliceViewRequest, RevealKind, RevealRequest,
     RevealResponse,
 };
-use domain::work_orders::Actor;
 use uuid::Uuid;
 
 pub fn router() -> Router<AppState> {
@@ -38,14 +38,6 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/police-lookups/{id}/decision", post(decide_police))
         .route("/api/v1/police-lookups/{id}/view", post(view_police))
-}
-
-fn require(ok: bool) -> Result<(), AccessError> {
-    if ok {
-        Ok(())
-    } else {
-        Err(AccessError::Forbidden)
-    }
 }
 
 /// One audit row by the signed-in staff member (every column of the row is an argument).
@@ -88,7 +80,7 @@ pub async fn reveal(
     auth: Authenticated,
     ApiJson(req): ApiJson<RevealRequest>,
 ) -> Result<Json<RevealResponse>, ApiError> {
-    require(may_reveal(auth.profile().role))?;
+    allow(may_reveal(auth.profile().role))?;
     let reason = check_reason(&req.reason)
         .map_err(|code| ApiError::coded(StatusCode::UNPROCESSABLE_ENTITY, code, "give a reason"))?;
     let mut tx = state.pool.begin().await?;
@@ -98,7 +90,7 @@ pub async fn reveal(
                 .await?
                 .ok_or_else(|| ApiError::not_found("resident"))?;
             auth.require_site(r.site_id)?;
-            let label = desk_repo::unit(&mut tx, UnitId(r.unit_id))
+            let label = crate::reference::repo::unit_site_and_label(&mut tx, UnitId(r.unit_id))
                 .await?
                 .map(|(_, l)| l)
                 .unwrap_or_default();
@@ -124,7 +116,7 @@ pub async fn reveal(
             } else {
                 w.phone.clone()
             };
-            let label = desk_repo::unit(&mut tx, r.unit_id)
+            let label = crate::reference::repo::unit_site_and_label(&mut tx, r.unit_id)
                 .await?
                 .map(|(_, l)| l)
                 .unwrap_or_default();
@@ -161,7 +153,7 @@ pub async fn audit_log(
     auth: Authenticated,
     Path(site): Path<String>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    require(reads_audit_log(auth.profile().role))?;
+    allow(reads_audit_log(auth.profile().role))?;
     let site = parse_site(&site)?;
     auth.require_site(site)?;
     let mut conn = state.pool.acquire().await?;
@@ -180,17 +172,8 @@ fn police_refused(e: PoliceRefusal) -> ApiError {
     ApiError::coded(status, e.code(), e.to_string())
 }
 
-fn actor(auth: &Authenticated) -> Actor {
-    let p = auth.profile();
-    Actor {
-        staff_id: p.staff_id,
-        role: p.role,
-        sites: p.sites.iter().map(|s| s.id).collect(),
-    }
-}
-
 fn police_roles(auth: &Authenticated) -> Result<(), AccessError> {
-    require(matches!(
+    allow(matches!(
         auth.profile().role,
         domain::people::Role::Desk
             | domain::people::Role::CsMgr
@@ -276,7 +259,7 @@ pub async fn create_police(
     let record = apply_police(
         None,
         &PoliceCommand::Request(input),
-        &actor(&auth),
+        &auth.actor(),
         site,
         &unit_sites,
         now,
@@ -330,7 +313,7 @@ pub async fn decide_police(
         PoliceCommand::Decline { note: d.note }
     };
     let now = Utc::now();
-    let next = apply_police(Some(&cur), &cmd, &actor(&auth), cur.site_id, &[], now)
+    let next = apply_police(Some(&cur), &cmd, &auth.actor(), cur.site_id, &[], now)
         .map_err(police_refused)?;
     repo::save_police(&mut tx, &next, now).await?;
     let subject = format!("{}（{}）", next.agency, next.officers);
@@ -375,14 +358,14 @@ pub async fn view_police(
     let next = apply_police(
         Some(&cur),
         &PoliceCommand::View { unit_id: v.unit_id },
-        &actor(&auth),
+        &auth.actor(),
         cur.site_id,
         &[],
         now,
     )
     .map_err(police_refused)?;
     repo::save_police(&mut tx, &next, now).await?;
-    let label = desk_repo::unit(&mut tx, v.unit_id)
+    let label = crate::reference::repo::unit_site_and_label(&mut tx, v.unit_id)
         .await?
         .map(|(_, l)| l)
         .unwrap_or_default();

@@ -145,3 +145,18 @@ pub async fn search_units(
         })
         .collect()
 }
+
+/// A unit's site and label (`6栋2单元802`), or `None` if there is no such unit.
+pub async fn unit_site_and_label(
+    conn: &mut PgConnection,
+    unit: UnitId,
+) -> sqlx::Result<Option<(SiteId, String)>> {
+    let row: Option<(Uuid, String, String, String)> = sqlx::query_as(
+        "SELECT u.site_id, b.number, u.entrance, u.room
+         FROM units u JOIN buildings b ON b.id = u.building_id WHERE u.id = $1",
+    )
+    .bind(unit.0)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(s, b, e, r)| (SiteId(s), unit_label(&b, &e, &r))))
+}

@@ -45,18 +45,6 @@ pub async fn load(
         .collect())
 }
 
-/// The unit's site and label (`5栋1单元101`).
-pub async fn unit(conn: &mut PgConnection, unit: UnitId) -> sqlx::Result<Option<(SiteId, String)>> {
-    let row: Option<(Uuid, String)> = sqlx::query_as(
-        "SELECT u.site_id, b.number || '栋' || u.entrance || '单元' || u.room
-         FROM units u JOIN buildings b ON b.id = u.building_id WHERE u.id = $1",
-    )
-    .bind(unit.0)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|(s, l)| (SiteId(s), l)))
-}
-
 /// The unit's open bills: unpaid 付款请求书, and (where the site counts them) the other bills
 /// recorded and not cleared. The requests are locked for share, so finance marking one paid
 /// waits for the issue that read it unpaid, and the reverse.

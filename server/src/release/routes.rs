@@ -11,7 +11,10 @@
 //!   `POST /api/v1/release/other-bills/{id}/clear` (finance)
 
 use super::repo::{self, StoredPass};
-use crate::auth::extract::{AccessError, Authenticated};
+use crate::auth::extract::allow;
+use crate::auth::extract::Authenticated;
+use crate::http::parse_id;
+use crate::http::require_site_exists;
 use crate::http::{ApiError, ApiJson};
 use crate::work_orders::repo as wo_repo;
 use crate::work_orders::routes::parse_site;
@@ -22,7 +25,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{Datelike, Utc};
-use domain::ids::{SiteId, UnitId};
+use domain::ids::UnitId;
 use domain::people::{IdCardNumber, Role};
 use domain::release::pass::{
     apply_pass, issue, may_issue, may_read, IssueFacts, PassCommand, ReleaseError, SERIAL_PREFIX,
@@ -31,7 +34,6 @@ use domain::release::policy::ReleasePolicy;
 use domain::release::views::{
     NewPassRequest, OtherBillInput, OtherBillView, PassView, UnitBills, VoidRequest,
 };
-use domain::work_orders::Actor;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -59,27 +61,6 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-fn require(ok: bool) -> Result<(), AccessError> {
-    if ok {
-        Ok(())
-    } else {
-        Err(AccessError::Forbidden)
-    }
-}
-
-fn parse_id(s: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(s.trim()).map_err(|_| ApiError::bad_id())
-}
-
-fn actor(auth: &Authenticated) -> Actor {
-    let p = auth.profile();
-    Actor {
-        staff_id: p.staff_id,
-        role: p.role,
-        sites: p.sites.iter().map(|s| s.id).collect(),
-    }
-}
-
 /// A domain refusal as an HTTP answer; nothing was changed.
 pub fn refusal(e: ReleaseError) -> ApiError {
     let status = match e {
@@ -98,15 +79,6 @@ pub fn refusal(e: ReleaseError) -> ApiError {
     ApiError::coded(status, e.code(), e.to_string())
 }
 
-async fn require_site_exists(
-    conn: &mut sqlx::PgConnection,
-    site: SiteId,
-) -> Result<String, ApiError> {
-    wo_repo::site_name(conn, site)
-        .await?
-        .ok_or_else(|| ApiError::coded(StatusCode::NOT_FOUND, "site_not_found", "site not found"))
-}
-
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
     status: Option<String>,
@@ -120,7 +92,7 @@ pub async fn list(
     Path(site): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Vec<PassView>>, ApiError> {
-    require(may_read(auth.profile().role))?;
+    allow(may_read(auth.profile().role))?;
     let site = parse_site(&site)?;
     auth.require_site(site)?;
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
@@ -147,10 +119,10 @@ pub async fn create(
     Path(site): Path<String>,
     ApiJson(req): ApiJson<NewPassRequest>,
 ) -> Result<(StatusCode, Json<PassView>), ApiError> {
-    require(may_issue(auth.profile().role))?;
+    allow(may_issue(auth.profile().role))?;
     let site = parse_site(&site)?;
     auth.require_site(site)?;
-    let actor = actor(&auth);
+    let actor = auth.actor();
     let now = Utc::now();
     let mut tx = state.pool.begin().await?;
     require_site_exists(&mut tx, site).await?;
@@ -161,7 +133,7 @@ pub async fn create(
         }
         return Err(refusal(ReleaseError::AlreadyExists));
     }
-    let unit = repo::unit(&mut tx, req.draft.unit_id)
+    let unit = crate::reference::repo::unit_site_and_label(&mut tx, req.draft.unit_id)
         .await?
         .filter(|(s, _)| *s == site);
     let policy = repo::policy(&mut tx, site).await?;
@@ -217,7 +189,7 @@ async fn readable(
     auth: &Authenticated,
     id: &str,
 ) -> Result<PassView, ApiError> {
-    require(may_read(auth.profile().role))?;
+    allow(may_read(auth.profile().role))?;
     let id = parse_id(id)?;
     let v = repo::view_of(conn, id)
         .await?
@@ -241,7 +213,7 @@ pub async fn void(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<VoidRequest>,
 ) -> Result<Json<PassView>, ApiError> {
-    require(may_issue(auth.profile().role))?;
+    allow(may_issue(auth.profile().role))?;
     let id = parse_id(&id)?;
     let now = Utc::now();
     let mut tx = state.pool.begin().await?;
@@ -251,7 +223,7 @@ pub async fn void(
         .ok_or_else(|| ApiError::not_found("pass"))?;
     auth.require_site(current.pass.site_id)?;
     let cmd = PassCommand::Void { reason: req.reason };
-    let pass = apply_pass(Some(&current.pass), &cmd, &actor(&auth), now).map_err(refusal)?;
+    let pass = apply_pass(Some(&current.pass), &cmd, &auth.actor(), now).map_err(refusal)?;
     let stored = StoredPass {
         pass,
         version: current.version + 1,
@@ -294,10 +266,10 @@ pub async fn unit_bills(
     auth: Authenticated,
     Path(unit): Path<String>,
 ) -> Result<Json<UnitBills>, ApiError> {
-    require(may_issue(auth.profile().role))?;
+    allow(may_issue(auth.profile().role))?;
     let unit = UnitId(parse_id(&unit)?);
     let mut conn = state.pool.acquire().await?;
-    let (site, unit_label) = repo::unit(&mut conn, unit)
+    let (site, unit_label) = crate::reference::repo::unit_site_and_label(&mut conn, unit)
         .await?
         .ok_or_else(|| ApiError::not_found("unit"))?;
     auth.require_site(site)?;
@@ -316,7 +288,7 @@ pub async fn get_policy(
     auth: Authenticated,
     Path(site): Path<String>,
 ) -> Result<Json<ReleasePolicy>, ApiError> {
-    require(may_read(auth.profile().role))?;
+    allow(may_read(auth.profile().role))?;
     let site = parse_site(&site)?;
     auth.require_site(site)?;
     let mut conn = state.pool.acquire().await?;
@@ -330,7 +302,7 @@ pub async fn put_policy(
     Path(site): Path<String>,
     ApiJson(policy): ApiJson<ReleasePolicy>,
 ) -> Result<Json<ReleasePolicy>, ApiError> {
-    require(matches!(auth.profile().role, Role::CenterMgr | Role::Admin))?;
+    allow(matches!(auth.profile().role, Role::CenterMgr | Role::Admin))?;
     let site = parse_site(&site)?;
     auth.require_site(site)?;
     let mut conn = state.pool.acquire().await?;
@@ -358,7 +330,7 @@ pub async fn list_other_bills(
     auth: Authenticated,
     Path(site): Path<String>,
 ) -> Result<Json<Vec<OtherBillView>>, ApiError> {
-    require(reads_other_bills(auth.profile().role))?;
+    allow(reads_other_bills(auth.profile().role))?;
     let site = parse_site(&site)?;
     auth.require_site(site)?;
     let mut conn = state.pool.acquire().await?;
@@ -371,7 +343,7 @@ pub async fn record_other_bill(
     Path(site): Path<String>,
     ApiJson(req): ApiJson<OtherBillInput>,
 ) -> Result<(StatusCode, Json<OtherBillView>), ApiError> {
-    require(auth.profile().role == Role::Finance)?;
+    allow(auth.profile().role == Role::Finance)?;
     let site = parse_site(&site)?;
     auth.require_site(site)?;
     let description = req.description.trim();
@@ -390,7 +362,7 @@ pub async fn record_other_bill(
         ));
     }
     let mut tx = state.pool.begin().await?;
-    match repo::unit(&mut tx, req.unit_id).await? {
+    match crate::reference::repo::unit_site_and_label(&mut tx, req.unit_id).await? {
         Some((s, _)) if s == site => {}
         _ => return Err(refusal(ReleaseError::UnitNotInSite)),
     }
@@ -419,7 +391,7 @@ pub async fn clear_other_bill(
     auth: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<OtherBillView>, ApiError> {
-    require(auth.profile().role == Role::Finance)?;
+    allow(auth.profile().role == Role::Finance)?;
     let id = parse_id(&id)?;
     let mut tx = state.pool.begin().await?;
     let (site, was_open) = repo::clear_other_bill(&mut tx, id, auth.profile().staff_id, Utc::now())

@@ -15,8 +15,9 @@
 
 use super::repo;
 use crate::auth::extract::{AccessError, Authenticated};
+use crate::http::parse_id;
+use crate::http::require_site_exists;
 use crate::http::{ApiError, ApiJson};
-use crate::work_orders::repo as wo_repo;
 use crate::work_orders::routes::parse_site;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -80,21 +81,6 @@ fn refused(e: SurveyRefusal) -> ApiError {
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
     ApiError::coded(status, e.code(), e.to_string())
-}
-
-fn parse_id(s: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(s.trim()).map_err(|_| ApiError::bad_id())
-}
-
-async fn require_site_exists(conn: &mut PgConnection, site: SiteId) -> Result<(), ApiError> {
-    match wo_repo::site_name(conn, site).await? {
-        Some(_) => Ok(()),
-        None => Err(ApiError::coded(
-            StatusCode::NOT_FOUND,
-            "site_not_found",
-            "site not found",
-        )),
-    }
 }
 
 /// The survey, after the role and site checks.

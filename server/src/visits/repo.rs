@@ -23,13 +23,6 @@ fn n(v: i64) -> u32 {
 
 // --- the site and its units -------------------------------------------------------------------
 
-pub async fn site_exists(conn: &mut PgConnection, site: SiteId) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sites WHERE id = $1)")
-        .bind(site.0)
-        .fetch_one(conn)
-        .await
-}
-
 /// Occupied households of a site (`units.occupancy` other than vacant).
 pub async fn occupied_households(conn: &mut PgConnection, site: SiteId) -> sqlx::Result<u32> {
     let c: i64 = sqlx::query_scalar(

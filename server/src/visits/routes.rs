@@ -14,6 +14,7 @@
 
 use super::repo;
 use crate::auth::extract::{AccessError, Authenticated};
+use crate::http::require_site_exists;
 use crate::http::{today_in_china, ApiError, ApiJson};
 use crate::work_orders::routes::parse_site;
 use crate::AppState;
@@ -34,7 +35,7 @@ use domain::visits::views::{
     ChainView, MonthProgress, PolicyRequest, StepDoneView, StepRequest, StepView, UnvisitedPage,
     VisitSaved, VisitUnit, VisitView, VisitorLine,
 };
-use domain::work_orders::sla::{china, month_bounds};
+use domain::work_orders::sla::china;
 use serde::Deserialize;
 use sqlx::PgConnection;
 use std::collections::HashMap;
@@ -90,33 +91,9 @@ fn coded(status: StatusCode, code: &'static str, msg: impl Into<String>) -> ApiE
     ApiError::coded(status, code, msg)
 }
 
-async fn require_site_exists(conn: &mut PgConnection, site: SiteId) -> Result<(), ApiError> {
-    if repo::site_exists(conn, site).await? {
-        Ok(())
-    } else {
-        Err(coded(
-            StatusCode::NOT_FOUND,
-            "site_not_found",
-            "site not found",
-        ))
-    }
-}
-
 /// `YYYY-MM` → its first day; left out, this month (China time).
 fn parse_month(m: Option<&str>) -> Result<NaiveDate, ApiError> {
-    match m.map(str::trim).filter(|m| !m.is_empty()) {
-        None => {
-            let t = today_in_china();
-            Ok(t.with_day(1).unwrap_or(t))
-        }
-        Some(m) => month_bounds(m).map(|(from, _)| from).ok_or_else(|| {
-            coded(
-                StatusCode::BAD_REQUEST,
-                "bad_month",
-                "month must be YYYY-MM",
-            )
-        }),
-    }
+    crate::http::month_or_current(m).map(|(_, from, _)| from)
 }
 
 fn month_label(m: NaiveDate) -> String {

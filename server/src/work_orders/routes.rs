@@ -21,6 +21,16 @@ pub(crate) fn parse_site(s: &str) -> Result<SiteId, ApiError> {
         .map_err(|_| ApiError::coded(StatusCode::BAD_REQUEST, "bad_site_id", "not a site id"))
 }
 
+/// The site in the path, which the signed-in staff member must be assigned to.
+pub(crate) fn parse_own_site(
+    auth: &crate::auth::extract::Authenticated,
+    s: &str,
+) -> Result<SiteId, ApiError> {
+    let site = parse_site(s)?;
+    auth.require_site(site)?;
+    Ok(site)
+}
+
 /// Roles that see only the orders they take part in (as in pull).
 fn sees_own_only(role: Role) -> bool {
     matches!(role, Role::Tech | Role::Patrol | Role::Security)
