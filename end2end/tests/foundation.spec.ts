@@ -1,8 +1,11 @@
 // The foundation: sign-in for every role, the role guard, the manager summary, the offline app
 // shell, the language switch, sign-out and the sign-in rate limit. Runs in file order (one
-// worker): the lockout test locks `finance1` and must stay LAST.
+// worker): the lockout test locks `security1` and clears its failed attempts when it ends, so the
+// release and desk specs can sign in as the gate guard afterwards.
+import type { Browser, Page, TestInfo } from '@playwright/test';
 import {
   ACCOUNTS,
+  PageErrors,
   PASSWORD,
   PHONE,
   TABLET,
@@ -16,6 +19,7 @@ import {
   newDeviceContext,
   pathOf,
   serviceWorkerReady,
+  sql,
   submitLogin,
   test,
   viewportOf,
@@ -312,10 +316,28 @@ test('signing out from /me ends the session', async ({ page, pageErrors }) => {
   expectNoPageErrors(pageErrors);
 });
 
-// Must stay LAST: it locks finance1 for 15 minutes.
+// Locks security1 for 15 minutes, then clears the failed attempts (in `finally`) so later specs
+// (release, desk) can sign in as the gate guard.
 test('repeated wrong passwords lock the account for a while', async ({ page, pageErrors, browser }, testInfo) => {
-  // security1: no later test signs in as them (finance1 runs the billing batch in repairs.spec).
   const username = 'security1';
+  try {
+    await lockOut(page, pageErrors, browser, testInfo, username);
+  } finally {
+    sql(`DELETE FROM login_attempts WHERE username = '${username}' AND NOT success`);
+  }
+  // Cleared: the guard signs in again.
+  await login(page, username);
+  expect(pathOf(page)).toBe('/security');
+  expectNoPageErrors(pageErrors);
+});
+
+async function lockOut(
+  page: Page,
+  pageErrors: PageErrors,
+  browser: Browser,
+  testInfo: TestInfo,
+  username: string,
+): Promise<void> {
   await page.setViewportSize(TABLET);
   await page.goto('/login');
   await waitHydrated(page);
@@ -349,5 +371,4 @@ test('repeated wrong passwords lock the account for a while', async ({ page, pag
   } finally {
     await other.close();
   }
-  expectNoPageErrors(pageErrors);
-});
+}

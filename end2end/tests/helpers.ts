@@ -227,12 +227,8 @@ export async function signedIn(browser: Browser, username: string, viewport: Vie
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`${page.url()}: ${e}`));
-  await page.goto('/login');
-  await waitHydrated(page);
-  await page.fill('#username', username);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('#login-submit')]);
-  await waitHydrated(page);
+  // `login` fails within seconds with the refusal shown (e.g. a locked account), not at the test timeout.
+  await login(page, username);
   await settled(page);
   return { context, page, errors };
 }

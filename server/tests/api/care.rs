@@ -106,9 +106,14 @@ async fn a_written_complaint_runs_from_intake_to_its_return_visit(pool: PgPool) 
     );
     assert_eq!(app.count("SELECT count(*) FROM complaints").await, 1);
 
-    let cmd = |v: Value| v;
     let path = format!("/api/v1/complaints/{id}/commands");
-    let (s, _) = post(&desk, &app, &path, cmd(json!({"type": "assess", "valid": true, "class": "important", "department": "security"}))).await;
+    let (s, _) = post(
+        &desk,
+        &app,
+        &path,
+        json!({"type": "assess", "valid": true, "class": "important", "department": "security"}),
+    )
+    .await;
     assert_eq!(s, 200);
     // A reply dated before the intake: refused, nothing changes.
     let v0 = version(&app, &id).await;
