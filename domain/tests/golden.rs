@@ -282,7 +282,8 @@ fn assert_golden<T: Serialize + DeserializeOwned + PartialEq + Debug>(name: &str
     assert_eq!(&back, value, "{name} decodes to another value");
 }
 
-const ALL_FIXTURES: [&str; 14] = [
+const ALL_FIXTURES: [&str; 15] = [
+    "mutation_register_complaint.json",
     "mutation_create.json",
     "mutation_assign.json",
     "mutation_accept.json",
@@ -318,6 +319,36 @@ fn mutation_of_each_command() {
     for (name, m) in &list {
         assert_golden(name, m);
     }
+}
+
+/// A complaint taken at the desk offline (added after v1 shipped: a new command kind, additive).
+#[test]
+fn mutation_register_complaint() {
+    use domain::care::complaint::{Channel as ComplaintChannel, IntakeCommand, NewComplaint};
+    let id = uuid("00000000f001");
+    let m = Mutation {
+        mutation_id: mutation_id(7),
+        device_id: device(),
+        seq: 7,
+        entity_id: id,
+        base_version: None,
+        occurred_at: at(9, 0, 0),
+        command: Command::Complaint(IntakeCommand::Register {
+            site_id: site(),
+            complaint: NewComplaint {
+                id,
+                unit_id: Some(unit()),
+                channel: ComplaintChannel::Written,
+                complainant_name: "王女士".into(),
+                complainant_phone: "13800001234".into(),
+                content: "楼道灯坏了一周无人修".into(),
+                received_at: at(8, 55, 0),
+                apologised: true,
+                raised_from: None,
+            },
+        }),
+    };
+    assert_golden("mutation_register_complaint.json", &m);
 }
 
 #[test]

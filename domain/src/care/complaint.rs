@@ -216,6 +216,73 @@ pub struct NewComplaint {
     pub raised_from: Option<Uuid>,
 }
 
+/// A complaint taken at the desk with no signal: queued in the device's outbox and registered
+/// by the sync push exactly once (the desk's intake must not stop when the line drops). The
+/// mutation's entity id is the complaint's id; the server gives the TS-… serial when it lands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum IntakeCommand {
+    Register {
+        site_id: SiteId,
+        complaint: NewComplaint,
+    },
+}
+
+impl IntakeCommand {
+    pub const fn type_name(&self) -> &'static str {
+        match self {
+            IntakeCommand::Register { .. } => "complaint.register",
+        }
+    }
+
+    /// Intake carries no photos or signatures.
+    pub fn blobs(&self) -> Vec<crate::sync::wire::BlobRef> {
+        Vec::new()
+    }
+
+    /// Registers the queued complaint as the server (and, first, the device) does: the
+    /// complaint's id must be the mutation's entity and the site one of the actor's.
+    pub fn register(
+        &self,
+        entity: Uuid,
+        actor: &crate::work_orders::Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Complaint, IntakeRefusal> {
+        let IntakeCommand::Register { site_id, complaint } = self;
+        if complaint.id != entity {
+            return Err(IntakeRefusal::EntityMismatch);
+        }
+        if !may_handle(actor.role) {
+            return Err(IntakeRefusal::Rule(Refusal::Forbidden));
+        }
+        if !actor.sites.contains(site_id) {
+            return Err(IntakeRefusal::SiteForbidden);
+        }
+        register(*site_id, complaint.clone(), actor.staff_id, actor.role, now)
+            .map_err(IntakeRefusal::Rule)
+    }
+}
+
+/// Why a queued intake was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntakeRefusal {
+    /// The mutation names another record than the complaint it carries.
+    EntityMismatch,
+    /// The complaint is for a site the staff member does not work at.
+    SiteForbidden,
+    Rule(Refusal),
+}
+
+impl IntakeRefusal {
+    pub fn code(self) -> &'static str {
+        match self {
+            IntakeRefusal::EntityMismatch => "entity_mismatch",
+            IntakeRefusal::SiteForbidden => "site_forbidden",
+            IntakeRefusal::Rule(r) => r.code(),
+        }
+    }
+}
+
 /// What staff do to a complaint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]

@@ -668,3 +668,83 @@ fn visit_record_rules() {
     let bad = serde_json::json!({"method": "phone", "quality": "great", "service": "satisfied", "satisfaction": "satisfied", "signature": {"type": "not_asked"}, "at": "2026-11-21T02:00:00Z"});
     assert!(serde_json::from_value::<VisitInput>(bad).is_err());
 }
+
+// --- intake queued offline (sync engine) ----------------------------------------------------
+
+fn intake(site: u128, id: u128) -> IntakeCommand {
+    IntakeCommand::Register {
+        site_id: SiteId(Uuid::from_u128(site)),
+        complaint: NewComplaint {
+            id: Uuid::from_u128(id),
+            unit_id: None,
+            channel: Channel::Phone,
+            complainant_name: "李先生".into(),
+            complainant_phone: String::new(),
+            content: "夜间施工噪音".into(),
+            received_at: t("2026-11-21T13:00:00Z"),
+            apologised: true,
+            raised_from: None,
+        },
+    }
+}
+
+fn actor(role: Role) -> crate::work_orders::Actor {
+    crate::work_orders::Actor {
+        staff_id: staff(),
+        role,
+        sites: vec![SiteId(Uuid::from_u128(1))],
+    }
+}
+
+#[test]
+fn queued_intake_registers_like_the_desk_form() {
+    let now = t("2026-11-21T14:00:00Z");
+    let c = intake(1, 42)
+        .register(Uuid::from_u128(42), &actor(Role::Desk), now)
+        .unwrap();
+    assert_eq!(c.status, Status::Registered);
+    assert_eq!(c.received_by, staff());
+    assert_eq!(c.number, None, "the server gives the serial when it lands");
+    assert_eq!(c.received_at, t("2026-11-21T13:00:00Z"));
+    assert_eq!(intake(1, 42).type_name(), "complaint.register");
+    assert!(intake(1, 42).blobs().is_empty());
+}
+
+#[test]
+fn queued_intake_refusals() {
+    let now = t("2026-11-21T14:00:00Z");
+    // The mutation names another record.
+    assert_eq!(
+        intake(1, 42).register(Uuid::from_u128(43), &actor(Role::Desk), now),
+        Err(IntakeRefusal::EntityMismatch)
+    );
+    // Another site's complaint.
+    assert_eq!(
+        intake(2, 42).register(Uuid::from_u128(42), &actor(Role::Desk), now),
+        Err(IntakeRefusal::SiteForbidden)
+    );
+    // A technician does not take complaints.
+    let r = intake(1, 42).register(Uuid::from_u128(42), &actor(Role::Tech), now);
+    assert_eq!(r, Err(IntakeRefusal::Rule(Refusal::Forbidden)));
+    assert_eq!(r.unwrap_err().code(), "forbidden");
+    // Received two hours after the device says it is now: a clock gone wrong.
+    let early = t("2026-11-21T11:00:00Z");
+    assert_eq!(
+        intake(1, 42).register(Uuid::from_u128(42), &actor(Role::Desk), early),
+        Err(IntakeRefusal::Rule(Refusal::ReceivedInFuture))
+    );
+    // Blank content.
+    let IntakeCommand::Register {
+        site_id,
+        mut complaint,
+    } = intake(1, 42);
+    complaint.content = "  ".into();
+    let blank = IntakeCommand::Register { site_id, complaint };
+    assert_eq!(
+        blank
+            .register(Uuid::from_u128(42), &actor(Role::Desk), now)
+            .unwrap_err()
+            .code(),
+        "empty_text"
+    );
+}

@@ -1,6 +1,7 @@
 //! Sync protocol v1 on the wire. Golden tests (`tests/golden.rs`) freeze the exact JSON; a
 //! change that breaks a v1 fixture needs protocol v2 alongside, never an edit of v1.
 
+use crate::care::complaint::IntakeCommand;
 use crate::ids::{DeviceId, MutationId};
 use crate::patrol::round::{Round, RoundCommand};
 use crate::release::pass::{Pass, PassCommand};
@@ -24,6 +25,8 @@ pub enum EntityKind {
     Round,
     /// A release pass (放行条).
     Pass,
+    /// A complaint (投诉) taken at the desk.
+    Complaint,
 }
 
 impl EntityKind {
@@ -32,6 +35,7 @@ impl EntityKind {
             EntityKind::WorkOrder => "work_order",
             EntityKind::Round => "round",
             EntityKind::Pass => "pass",
+            EntityKind::Complaint => "complaint",
         }
     }
 }
@@ -44,6 +48,8 @@ pub enum Command {
     Round(RoundCommand),
     /// A release pass at the gate (放行条).
     Pass(PassCommand),
+    /// A complaint's intake at the desk (投诉登记), added after v1 shipped: additive.
+    Complaint(IntakeCommand),
 }
 
 impl Command {
@@ -52,6 +58,7 @@ impl Command {
             Command::WorkOrder(_) => EntityKind::WorkOrder,
             Command::Round(_) => EntityKind::Round,
             Command::Pass(_) => EntityKind::Pass,
+            Command::Complaint(_) => EntityKind::Complaint,
         }
     }
 
@@ -61,6 +68,7 @@ impl Command {
             Command::WorkOrder(c) => c.blobs(),
             Command::Round(c) => c.blobs(),
             Command::Pass(c) => c.blobs(),
+            Command::Complaint(c) => c.blobs(),
         }
     }
 
@@ -70,6 +78,7 @@ impl Command {
             Command::WorkOrder(c) => c.type_name(),
             Command::Round(c) => c.type_name(),
             Command::Pass(c) => c.type_name(),
+            Command::Complaint(c) => c.type_name(),
         }
     }
 }

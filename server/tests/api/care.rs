@@ -380,3 +380,125 @@ async fn month_end_top_up_reaches_the_sites_rate(pool: PgPool) {
     .await;
     assert_eq!(s, 403);
 }
+
+/// The desk's intake queued offline lands through the sync push exactly once, with its serial;
+/// each bad intake is refused with its code and registers nothing.
+#[sqlx::test(migrations = "./migrations")]
+async fn a_complaint_taken_offline_lands_once_through_sync(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let site = app.site_id("cuihu").await;
+    let fenglin = app.site_id("fenglin").await;
+    let u = unit(&app, "cuihu", "3", "501").await;
+    let other_unit: Uuid = sqlx::query_scalar(
+        "SELECT u.id FROM units u JOIN sites s ON s.id = u.site_id WHERE s.code = 'fenglin' LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let mut desk = crate::helpers::Device::new(&app, "desk1").await;
+    // Taken ten minutes ago with no signal; queued, then pushed now.
+    let taken = Utc::now() - Duration::minutes(10);
+    let intake =
+        |site: &Uuid, body: &Value| json!({"type": "register", "site_id": site, "complaint": body});
+    let mut complaint_mutation = |dev: &mut crate::helpers::Device, id: Uuid, cmd: Value| {
+        let mut m = dev.mutation_at(id, None, cmd, taken);
+        m["command"]["kind"] = json!("complaint");
+        m
+    };
+    let body = new_complaint(u, "phone", taken);
+    let id: Uuid = body["id"].as_str().unwrap().parse().unwrap();
+    let m = complaint_mutation(&mut desk, id, intake(&site, &body));
+    let r = desk.push(&app, std::slice::from_ref(&m)).await;
+    assert_eq!(r["results"][0]["outcome"]["status"], "applied", "{r}");
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM complaints WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(count().await, 1);
+    // Lands like the form's: serial, receiver, receiving time.
+    let (s, v) = get(&desk.client, &app, &format!("/api/v1/complaints/{id}")).await;
+    assert_eq!(s, 200, "{v}");
+    assert!(
+        v["complaint"]["number"]
+            .as_str()
+            .unwrap()
+            .starts_with("TS-"),
+        "{v}"
+    );
+    assert_eq!(
+        v["complaint"]["received_by"],
+        json!(staff_id(&app, "desk1").await)
+    );
+    assert_eq!(v["complaint"]["status"], "registered");
+    assert_eq!(v["unit_label"], "3栋1单元501");
+    let received: DateTime<Utc> = v["complaint"]["received_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (received - taken).num_seconds().abs() <= 2,
+        "the time it was taken: {received}"
+    );
+
+    // The same mutation again (the answer was lost): the same answer, nothing twice.
+    let r = desk.push(&app, std::slice::from_ref(&m)).await;
+    assert_eq!(r["results"][0]["outcome"]["status"], "applied", "{r}");
+    assert_eq!(count().await, 1);
+
+    let refused = |r: &Value| {
+        r["results"][0]["outcome"]["code"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    // Another mutation for the same complaint id.
+    let m = complaint_mutation(&mut desk, id, intake(&site, &body));
+    assert_eq!(refused(&desk.push(&app, &[m]).await), "already_exists");
+    assert_eq!(count().await, 1);
+
+    let before = app.count("SELECT count(*) FROM complaints").await;
+    // A household of another site.
+    let other = new_complaint(other_unit, "phone", taken);
+    let oid: Uuid = other["id"].as_str().unwrap().parse().unwrap();
+    let m = complaint_mutation(&mut desk, oid, intake(&site, &other));
+    assert_eq!(refused(&desk.push(&app, &[m]).await), "unit_not_in_site");
+    // A site the desk does not work at.
+    let mut there = new_complaint(u, "phone", taken);
+    there["unit_id"] = Value::Null;
+    let tid: Uuid = there["id"].as_str().unwrap().parse().unwrap();
+    let m = complaint_mutation(&mut desk, tid, intake(&fenglin, &there));
+    assert_eq!(refused(&desk.push(&app, &[m]).await), "site_forbidden");
+    // The mutation names another record than the complaint it carries.
+    let m = complaint_mutation(
+        &mut desk,
+        Uuid::now_v7(),
+        intake(&site, &new_complaint(u, "phone", taken)),
+    );
+    assert_eq!(refused(&desk.push(&app, &[m]).await), "invalid_input");
+    // Received two hours after the device says it acted.
+    let late = new_complaint(u, "phone", taken + Duration::hours(2));
+    let lid: Uuid = late["id"].as_str().unwrap().parse().unwrap();
+    let m = complaint_mutation(&mut desk, lid, intake(&site, &late));
+    assert_eq!(refused(&desk.push(&app, &[m]).await), "invalid_input");
+    // A technician does not take complaints.
+    let mut tech = crate::helpers::Device::new(&app, "tech1").await;
+    let t = new_complaint(u, "verbal", taken);
+    let tid: Uuid = t["id"].as_str().unwrap().parse().unwrap();
+    let m = complaint_mutation(&mut tech, tid, intake(&site, &t));
+    assert_eq!(refused(&tech.push(&app, &[m]).await), "forbidden");
+    // A complaint with an unknown field (an old or corrupt outbox record) is refused alone.
+    let mut bad = new_complaint(u, "phone", taken);
+    bad["mood"] = json!("angry");
+    let bid: Uuid = bad["id"].as_str().unwrap().parse().unwrap();
+    let m = complaint_mutation(&mut desk, bid, intake(&site, &bad));
+    assert_eq!(refused(&desk.push(&app, &[m]).await), "malformed_mutation");
+    assert_eq!(
+        app.count("SELECT count(*) FROM complaints").await,
+        before,
+        "nothing registered"
+    );
+}
