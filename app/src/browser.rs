@@ -26,6 +26,18 @@ pub fn go(url: &str) {
     }
 }
 
+/// Waits `ms` milliseconds.
+pub async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        } else {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(p).await;
+}
+
 pub fn is_online() -> bool {
     web_sys::window()
         .map(|w| w.navigator().on_line())

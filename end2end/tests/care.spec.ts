@@ -2,8 +2,9 @@
 // approved written answer and closure with the deadline shown and met; an unanswered one past
 // its deadline turns red; a repair closed with 不满意 produces a mandatory return visit that a
 // customer officer completes on a phone, and its problem reaches the technician in writing.
+// The desk's intake goes on with no signal and lands once when the line is back.
 import { test, expect } from '@playwright/test';
-import { PHONE, TABLET, goto, signedIn, sql } from './helpers';
+import { PHONE, TABLET, goto, signedIn, sql, syncNow } from './helpers';
 
 /** 3栋1单元<room> of 翠湖花园. */
 function unitId(room: string): string {
@@ -69,6 +70,44 @@ test('a written complaint runs from intake to its approved written answer and cl
     expect(d.errors).toEqual([]);
     await d.context.close();
   }
+});
+
+test('a complaint taken while the line is down is kept on the device and registered once when it returns', async ({ browser }) => {
+  const desk = await signedIn(browser, 'desk1', TABLET);
+  await goto(desk.page, '/complaints');
+  const before = Number(sql(`SELECT count(*) FROM complaints`));
+  await desk.context.setOffline(true);
+  await desk.page.getByTestId('complaint-new').click();
+  await desk.page.getByTestId('care-unit').fill('3-1-702');
+  await desk.page.getByTestId('care-unit-pick').first().click();
+  await desk.page.getByTestId('complaint-channel').selectOption('phone');
+  await desk.page.getByTestId('complaint-name').fill('赵先生');
+  await desk.page.getByTestId('complaint-content').fill('地下车库照明一半不亮，晚上看不清路');
+  await desk.page.getByTestId('complaint-submit').click();
+  // Kept on the device: the notice, a 待同步 row without a serial, one entry in the outbox.
+  await expect(desk.page.getByTestId('complaint-notice')).toContainText('已保存在本机');
+  const pending = desk.page.getByTestId('complaint-pending');
+  await expect(pending).toHaveCount(1);
+  await expect(pending).toContainText('待同步');
+  await expect(pending).toContainText('3栋1单元702');
+  await expect(desk.page.locator('#sync-badge')).toHaveAttribute('data-pending', '1');
+  const id = await pending.getAttribute('data-id');
+  expect(sql(`SELECT count(*) FROM complaints`)).toBe(String(before));
+
+  // The line is back: registered once, with its serial, by the desk officer who took it.
+  await desk.context.setOffline(false);
+  await syncNow(desk.page);
+  await expect(pending).toHaveCount(0);
+  expect(sql(`SELECT count(*) FROM complaints`)).toBe(String(before + 1));
+  const number = sql(`SELECT number FROM complaints WHERE id = '${id}'`);
+  expect(number).toMatch(/^TS-\d{4}-\d{2}-\d{4}$/);
+  expect(sql(`SELECT s.username FROM complaints c JOIN staff s ON s.id = c.created_by WHERE c.id = '${id}'`)).toBe('desk1');
+  await expect(desk.page.locator(`[data-testid="complaint-row"][data-number="${number}"]`)).toBeVisible();
+  // Another sync sends nothing twice.
+  await syncNow(desk.page);
+  expect(sql(`SELECT count(*) FROM complaints WHERE id = '${id}'`)).toBe('1');
+  expect(desk.errors).toEqual([]);
+  await desk.context.close();
 });
 
 test('a complaint not answered by its deadline turns red on the list', async ({ browser }) => {

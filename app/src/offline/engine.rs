@@ -9,6 +9,7 @@ use super::store::{
 use super::SyncStatus;
 use crate::i18n::Msg;
 use chrono::{DateTime, Utc};
+use domain::care::complaint::{IntakeCommand, IntakeRefusal};
 use domain::ids::{MutationId, RoundId, WorkOrderId};
 use domain::patrol::round::{apply_round, Round, RoundCommand, RoundError};
 use domain::release::pass::{apply_pass, Pass, PassCommand, ReleaseError};
@@ -670,6 +671,26 @@ impl Engine {
         Ok(())
     }
 
+    /// Queues a complaint taken at the desk (投诉登记). The device runs the same `register` the
+    /// push runs, so a refusal shows at once; `Ok` only once the outbox entry is on disk. The
+    /// desk's intake goes on with no signal and lands exactly once when the line is back.
+    pub async fn submit_complaint(self: &Rc<Self>, cmd: IntakeCommand) -> Result<(), SubmitError> {
+        let IntakeCommand::Register { complaint, .. } = &cmd;
+        let entity = complaint.id;
+        cmd.register(entity, &self.actor(), now())
+            .map_err(SubmitError::Complaint)?;
+        self.store
+            .lock()
+            .await
+            .enqueue(entity, None, Command::Complaint(cmd), now())
+            .await
+            .map_err(SubmitError::Storage)?;
+        self.changed().await;
+        crate::browser::request_background_sync();
+        self.clone().kick();
+        Ok(())
+    }
+
     /// Passes as this device shows them: the stored ones with the outbox replayed on top.
     pub async fn passes(&self) -> Result<Vec<(Pass, i64, bool)>, String> {
         let store = self.store.lock().await;
@@ -723,14 +744,30 @@ pub enum SubmitError {
     Round(RoundError),
     /// The release-pass rules refuse it (shown to the user; nothing saved).
     Pass(ReleaseError),
+    /// The complaint intake rules refuse it (shown to the user; nothing saved).
+    Complaint(IntakeRefusal),
     /// The device could not save it.
     Storage(String),
 }
 
 impl SubmitError {
+    /// The refusal's text (or the storage failure) for the message under the form.
+    pub fn detail(&self) -> String {
+        match self {
+            SubmitError::Rule(r) => r.to_string(),
+            SubmitError::Round(r) => r.to_string(),
+            SubmitError::Pass(r) => r.to_string(),
+            SubmitError::Complaint(r) => r.code().to_string(),
+            SubmitError::Storage(s) => s.clone(),
+        }
+    }
+
     pub fn msg(&self) -> Msg {
         match self {
-            SubmitError::Rule(_) | SubmitError::Round(_) | SubmitError::Pass(_) => Msg::SyncRefused,
+            SubmitError::Rule(_)
+            | SubmitError::Round(_)
+            | SubmitError::Pass(_)
+            | SubmitError::Complaint(_) => Msg::SyncRefused,
             SubmitError::Storage(_) => Msg::SyncStorageFailed,
         }
     }

@@ -55,7 +55,9 @@ pub fn use_sync_status() -> SyncStatus {
 /// "nothing here" (the server renders placeholders that the browser fills in).
 pub mod client {
     use crate::i18n::Msg;
+    use domain::care::complaint::{IntakeCommand, NewComplaint};
     use domain::ids::MutationId;
+    use domain::ids::SiteId;
     use domain::patrol::round::{Round, RoundCommand, RoundError};
     use domain::release::pass::{Pass, PassCommand, ReleaseError};
     use domain::sync::outbox::OutboxEntry;
@@ -123,15 +125,10 @@ pub mod client {
             let Some(e) = engine() else {
                 return Err((Msg::SyncStorageFailed, String::new()));
             };
-            return e.submit(entity, cmd).await.map_err(|err| {
-                let detail = match &err {
-                    super::engine::SubmitError::Rule(r) => r.to_string(),
-                    super::engine::SubmitError::Round(r) => r.to_string(),
-                    super::engine::SubmitError::Pass(r) => r.to_string(),
-                    super::engine::SubmitError::Storage(s) => s.clone(),
-                };
-                (err.msg(), detail)
-            });
+            return e
+                .submit(entity, cmd)
+                .await
+                .map_err(|err| (err.msg(), err.detail()));
         }
         #[cfg(not(feature = "hydrate"))]
         {
@@ -178,9 +175,7 @@ pub mod client {
             };
             return e.submit_round(entity, cmd).await.map_err(|err| match err {
                 super::engine::SubmitError::Round(r) => RoundSubmitError::Rule(r),
-                super::engine::SubmitError::Rule(r) => RoundSubmitError::Storage(r.to_string()),
-                super::engine::SubmitError::Pass(r) => RoundSubmitError::Storage(r.to_string()),
-                super::engine::SubmitError::Storage(s) => RoundSubmitError::Storage(s),
+                other => RoundSubmitError::Storage(other.detail()),
             });
         }
         #[cfg(not(feature = "hydrate"))]
@@ -241,9 +236,7 @@ pub mod client {
             };
             return e.submit_pass(entity, cmd).await.map_err(|err| match err {
                 super::engine::SubmitError::Pass(r) => PassSubmitError::Rule(r),
-                super::engine::SubmitError::Rule(r) => PassSubmitError::Storage(r.to_string()),
-                super::engine::SubmitError::Round(r) => PassSubmitError::Storage(r.to_string()),
-                super::engine::SubmitError::Storage(s) => PassSubmitError::Storage(s),
+                other => PassSubmitError::Storage(other.detail()),
             });
         }
         #[cfg(not(feature = "hydrate"))]
@@ -251,6 +244,65 @@ pub mod client {
             let _ = (entity, cmd);
             Err(PassSubmitError::Storage("no store".into()))
         }
+    }
+
+    /// A complaint taken on this device and not yet registered by the server (queued, being
+    /// sent, or refused and waiting for the user on the outbox page).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct PendingComplaint {
+        pub site_id: SiteId,
+        pub complaint: NewComplaint,
+        /// Why the server refused it (it waits on the outbox page).
+        pub refused: Option<domain::sync::wire::RejectCode>,
+    }
+
+    /// Queues a complaint taken at the desk; `Err` carries the message to show (the reason
+    /// first). `Ok` only once the outbox entry is on disk.
+    pub async fn submit_complaint(cmd: IntakeCommand) -> Result<(), (Msg, String)> {
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(e) = engine() else {
+                return Err((Msg::SyncStorageFailed, String::new()));
+            };
+            return e
+                .submit_complaint(cmd)
+                .await
+                .map_err(|err| (err.msg(), err.detail()));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = cmd;
+            Err((Msg::SyncStorageFailed, String::new()))
+        }
+    }
+
+    /// The complaints this device took that the server has not registered yet, newest first.
+    pub async fn pending_complaints() -> Vec<PendingComplaint> {
+        use domain::sync::outbox::EntryState;
+        use domain::sync::wire::Command;
+        let mut v: Vec<PendingComplaint> = outbox()
+            .await
+            .into_iter()
+            .filter_map(|e| {
+                let Command::Complaint(IntakeCommand::Register { site_id, complaint }) =
+                    e.mutation.command
+                else {
+                    return None;
+                };
+                let refused = match e.state {
+                    EntryState::Applied { .. } => return None,
+                    EntryState::Rejected { code, .. } => Some(code),
+                    _ => None,
+                };
+                Some(PendingComplaint {
+                    site_id,
+                    complaint,
+                    refused,
+                })
+            })
+            .collect();
+        v.sort_by_key(|p| std::cmp::Reverse(p.complaint.received_at));
+        v
     }
 
     /// An object URL for a photo kept on this device (taken here, maybe not uploaded yet);

@@ -52,6 +52,7 @@ pub fn command_msg(type_name: &str) -> Msg {
         "round.finish_early" => Msg::CmdRoundFinishEarly,
         "pass.use" => Msg::ReleaseCmdUse,
         "pass.void" => Msg::ReleaseCmdVoid,
+        "complaint.register" => Msg::CareCmdRegister,
         _ => Msg::CmdOther,
     }
 }

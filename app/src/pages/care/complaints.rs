@@ -8,10 +8,13 @@ use super::{
 use crate::api;
 use crate::frame::{use_profile, Guarded};
 use crate::i18n::{use_i18n, Msg};
+use crate::offline::client;
 use crate::pages::detail::route_id;
+use crate::pages::outbox::reject_text;
 use crate::pages::repairs::{china_time, from_local_input, now, short_time, to_local_input};
 use domain::care::complaint::{
-    Channel, Class, ClockKind, Command, Department, MajorGround, NewComplaint, Status,
+    Channel, Class, ClockKind, Command, Department, IntakeCommand, MajorGround, NewComplaint,
+    Status,
 };
 use domain::care::views::ComplaintView;
 use domain::ids::{SiteId, UnitId};
@@ -53,7 +56,30 @@ fn ComplaintList() -> impl IntoView {
             )
         }
     });
+    // Complaints taken on this device that the server has not registered yet: shown on top,
+    // and gone (into the server's list) once the sync lands them.
+    let sync = crate::offline::use_sync_status();
+    let pending = LocalResource::new(move || {
+        sync.data_version.track();
+        reload.track();
+        async move {
+            client::pending_complaints()
+                .await
+                .into_iter()
+                .filter(|p| Some(p.site_id) == site)
+                .collect::<Vec<_>>()
+        }
+    });
+    // The server's list again whenever local data changes (a queued complaint landed).
+    Effect::new(move |prev: Option<u64>| {
+        let v = sync.data_version.get();
+        if prev.is_some_and(|p| p != v) {
+            reload.update(|r| *r += 1);
+        }
+        v
+    });
     let show_form = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
     view! {
         <section class="home care" data-area="/complaints">
             <h1>{move || i18n.t(Msg::CareComplaintsTitle)}</h1>
@@ -67,8 +93,9 @@ fn ComplaintList() -> impl IntoView {
                 </button>
             </div>
             <Show when=move || show_form.get()>
-                <NewComplaintForm site=site />
+                <NewComplaintForm site=site show_form notice />
             </Show>
+            <p class="notice" data-testid="complaint-notice">{move || notice.get()}</p>
             <table class="list" data-testid="complaint-list">
                 <thead><tr>
                     <th>{move || i18n.t(Msg::CareColNumber)}</th>
@@ -80,6 +107,7 @@ fn ComplaintList() -> impl IntoView {
                     <th>{move || i18n.t(Msg::CareColDue)}</th>
                 </tr></thead>
                 <tbody>
+                    {move || pending.get().unwrap_or_default().into_iter().map(|p| view! { <PendingRow p /> }).collect_view()}
                     {move || match list.get().flatten() {
                         None => ().into_any(),
                         Some(Err(e)) => view! { <tr><td colspan="7" class="error">{failure_text(i18n, &e)}</td></tr> }.into_any(),
@@ -122,8 +150,46 @@ fn ComplaintRow(c: ComplaintView) -> impl IntoView {
     }
 }
 
+/// A complaint queued on this device: no serial yet, 待同步 (or the refusal, with a way to the
+/// outbox page where it can be looked at, retried or discarded).
 #[component]
-fn NewComplaintForm(site: Option<SiteId>) -> impl IntoView {
+fn PendingRow(p: client::PendingComplaint) -> impl IntoView {
+    let i18n = use_i18n();
+    let unit = p.complaint.unit_id;
+    let unit_label = LocalResource::new(move || async move {
+        let u = unit?;
+        let r = client::reference().await?;
+        r.units.iter().find(|x| x.id == u).map(|x| x.label.clone())
+    });
+    let channel = p.complaint.channel;
+    let refused = p.refused;
+    let received = short_time(p.complaint.received_at);
+    view! {
+        <tr class="pending" data-testid="complaint-pending" data-id=p.complaint.id.to_string()>
+            <td>
+                <span class="badge">{move || i18n.t(Msg::CarePendingSync)}</span>
+            </td>
+            <td>{move || unit_label.get().flatten().unwrap_or_default()}</td>
+            <td>{move || i18n.t(channel_msg(channel))}</td>
+            <td colspan="3">
+                {move || match refused {
+                    Some(code) => view! {
+                        <a class="error" href="/outbox">{i18n.tf(Msg::CarePendingRefused, &[("reason", reject_text(i18n.0.get(), code))])}</a>
+                    }.into_any(),
+                    None => view! { <span class="muted">{i18n.t(Msg::CareSavedOffline)}</span> }.into_any(),
+                }}
+            </td>
+            <td>{received.clone()}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn NewComplaintForm(
+    site: Option<SiteId>,
+    show_form: RwSignal<bool>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let unit = RwSignal::new(None::<(UnitId, String)>);
     let channel = RwSignal::new("verbal".to_string());
@@ -160,20 +226,25 @@ fn NewComplaintForm(site: Option<SiteId>) -> impl IntoView {
             apologised: apologised.get_untracked(),
             raised_from: None,
         };
+        let id = body.id;
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            let body = serde_json::to_value(&body).unwrap_or_default();
-            match api::post_json::<ComplaintView>(
-                &format!("/api/v1/sites/{site}/complaints"),
-                &body,
-            )
-            .await
-            {
-                Ok(c) => navigate(
-                    &format!("/complaints/{}", c.complaint.id),
-                    Default::default(),
-                ),
-                Err(e) => message.set(Some(failure_text(i18n, &e))),
+            // Queued first (works with no signal), then registered by the sync engine.
+            let cmd = IntakeCommand::Register {
+                site_id: site,
+                complaint: body,
+            };
+            if let Err((m, detail)) = client::submit_complaint(cmd).await {
+                message.set(Some(format!("{} {detail}", i18n.t(m))));
+                return;
+            }
+            message.set(None);
+            // Online it lands within a moment: open it. Offline it waits on the list.
+            if landed(id).await {
+                navigate(&format!("/complaints/{id}"), Default::default());
+            } else {
+                show_form.set(false);
+                notice.set(Some(i18n.t(Msg::CareSavedOffline).to_owned()));
             }
         });
     };
@@ -200,6 +271,24 @@ fn NewComplaintForm(site: Option<SiteId>) -> impl IntoView {
             <p class="error" data-testid="complaint-error">{move || message.get()}</p>
         </form>
     }
+}
+
+/// Waits up to a few seconds for the server to register a queued complaint.
+async fn landed(id: Uuid) -> bool {
+    #[cfg(feature = "hydrate")]
+    for _ in 0..16 {
+        if !crate::browser::is_online() {
+            return false;
+        }
+        let pending = client::pending_complaints().await;
+        match pending.iter().find(|p| p.complaint.id == id) {
+            None => return true,
+            Some(p) if p.refused.is_some() => return false,
+            Some(_) => crate::browser::sleep(250).await,
+        }
+    }
+    let _ = id;
+    false
 }
 
 #[component]

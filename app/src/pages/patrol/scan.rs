@@ -20,17 +20,7 @@ fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
 
-/// Waits `ms` milliseconds.
-pub async fn sleep(ms: i32) {
-    let p = Promise::new(&mut |resolve, _| {
-        if let Some(w) = window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        } else {
-            let _ = resolve.call0(&JsValue::NULL);
-        }
-    });
-    let _ = JsFuture::from(p).await;
-}
+pub use crate::browser::sleep;
 
 /// The phone's position if it has one within `timeout_ms` (a recent fix is fine); `None`
 /// otherwise: no permission, no fix in a stairwell, no geolocation at all. Never waits longer.
