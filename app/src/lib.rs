@@ -112,6 +112,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/visits/new") view=pages::visits::NewVisitPage />
                 <Route path=path!("/visits/unvisited") view=pages::visits::UnvisitedPage />
                 <Route path=path!("/visits/reports") view=pages::visits::VisitReportsPage />
+                <Route path=path!("/settings") view=pages::settings::SettingsPage />
                 <Route path=path!("/desk/lock-openings") view=pages::desk::LockOpeningsPage />
                 <Route path=path!("/desk/lock-openings/:id") view=pages::desk::LockOpeningPage />
                 <Route path=path!("/desk/renovations") view=pages::desk::RenovationsPage />

@@ -32,10 +32,13 @@ pub enum Area {
     Visits,
     /// The monthly chain of the visit records (签署意见, 访问业户总结, 阅批).
     VisitReports,
+    /// The site's settings where the documents disagree or the site decides: the work
+    /// calendar, repair rules, office hours, release-pass rules (站点设置).
+    SiteSettings,
 }
 
 impl Area {
-    pub const ALL: [Area; 12] = [
+    pub const ALL: [Area; 13] = [
         Area::TechHome,
         Area::PatrolHome,
         Area::DeskHome,
@@ -48,6 +51,7 @@ impl Area {
         Area::ResidentDirectory,
         Area::Visits,
         Area::VisitReports,
+        Area::SiteSettings,
     ];
 
     /// The single rule table. The service-centre manager oversees both departments' boards.
@@ -68,6 +72,7 @@ impl Area {
             }
             Area::Visits => matches!(role, Desk | Patrol | CsMgr | CenterMgr | Admin),
             Area::VisitReports => matches!(role, CsMgr | CenterMgr | Admin),
+            Area::SiteSettings => matches!(role, CenterMgr | Admin),
         }
     }
 
@@ -86,6 +91,7 @@ impl Area {
             Area::ResidentDirectory => "/units",
             Area::Visits => "/visits",
             Area::VisitReports => "/visits/reports",
+            Area::SiteSettings => "/settings",
         }
     }
 }
@@ -129,6 +135,12 @@ mod tests {
         assert!(!Area::ResidentDirectory.allows(Role::Tech));
         assert!(Area::EngBoard.allows(Role::CenterMgr));
         assert!(!Area::CenterBoard.allows(Role::EngMgr));
+        // Site settings: the centre manager and the administrator only.
+        let may: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| Area::SiteSettings.allows(*r))
+            .collect();
+        assert_eq!(may, vec![Role::CenterMgr, Role::Admin]);
     }
 
     #[test]

@@ -20,7 +20,56 @@ pub struct WorkCalendar {
     pub extra_workdays: Vec<NaiveDate>,
 }
 
+/// Most dates a site calendar lists (a few years of holidays and 调休 days).
+pub const MAX_CALENDAR_DAYS: usize = 400;
+
+/// Why a calendar edit is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarRefusal {
+    /// The same date is listed as a holiday and as a worked day.
+    BothHolidayAndWorkday(NaiveDate),
+    /// A 调休 day is a weekday: it is a working day already.
+    WorkdayNotWeekend(NaiveDate),
+    TooManyDays,
+}
+
+impl CalendarRefusal {
+    pub const fn code(self) -> &'static str {
+        match self {
+            CalendarRefusal::BothHolidayAndWorkday(_) => "holiday_and_workday",
+            CalendarRefusal::WorkdayNotWeekend(_) => "workday_not_weekend",
+            CalendarRefusal::TooManyDays => "too_many_days",
+        }
+    }
+}
+
 impl WorkCalendar {
+    /// Sorted, without repeats; refuses a calendar a slip of the finger would produce.
+    pub fn normalized(mut self) -> Result<WorkCalendar, CalendarRefusal> {
+        for v in [&mut self.holidays, &mut self.extra_workdays] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        if self.holidays.len() + self.extra_workdays.len() > MAX_CALENDAR_DAYS {
+            return Err(CalendarRefusal::TooManyDays);
+        }
+        if let Some(d) = self
+            .holidays
+            .iter()
+            .find(|d| self.extra_workdays.contains(d))
+        {
+            return Err(CalendarRefusal::BothHolidayAndWorkday(*d));
+        }
+        if let Some(d) = self
+            .extra_workdays
+            .iter()
+            .find(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
+        {
+            return Err(CalendarRefusal::WorkdayNotWeekend(*d));
+        }
+        Ok(self)
+    }
+
     pub fn is_working_day(&self, d: NaiveDate) -> bool {
         if self.extra_workdays.contains(&d) {
             return true;
@@ -107,6 +156,59 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_calendar_edit_is_sorted_and_checked() {
+        // 国庆 2026: Thursday 1 to Wednesday 7 October off, Saturday 10 October worked.
+        let c = WorkCalendar {
+            holidays: vec![
+                d(2026, 10, 7),
+                d(2026, 10, 1),
+                d(2026, 10, 2),
+                d(2026, 10, 5),
+                d(2026, 10, 6),
+                d(2026, 10, 1),
+            ],
+            extra_workdays: vec![d(2026, 10, 10)],
+        }
+        .normalized()
+        .unwrap();
+        assert_eq!(c.holidays.len(), 5, "sorted, the repeat dropped");
+        assert_eq!(c.holidays[0], d(2026, 10, 1));
+        assert!(!c.is_working_day(d(2026, 10, 2)));
+        assert!(c.is_working_day(d(2026, 10, 10)));
+        // Received on the Wednesday before: Thursday 8, Friday 9, the worked Saturday 10.
+        assert_eq!(c.add_working_days(d(2026, 9, 30), 3), d(2026, 10, 10));
+        assert_eq!(
+            WorkCalendar::default().add_working_days(d(2026, 9, 30), 3),
+            d(2026, 10, 5)
+        );
+
+        let both = WorkCalendar {
+            holidays: vec![d(2026, 10, 10)],
+            extra_workdays: vec![d(2026, 10, 10)],
+        };
+        assert_eq!(
+            both.normalized(),
+            Err(CalendarRefusal::BothHolidayAndWorkday(d(2026, 10, 10)))
+        );
+        // Friday 9 October is a working day already.
+        let weekday = WorkCalendar {
+            holidays: vec![],
+            extra_workdays: vec![d(2026, 10, 9)],
+        };
+        assert_eq!(
+            weekday.normalized().unwrap_err().code(),
+            "workday_not_weekend"
+        );
+        let many = WorkCalendar {
+            holidays: (0..=MAX_CALENDAR_DAYS as i64)
+                .map(|i| d(2026, 1, 1) + Duration::days(i))
+                .collect(),
+            extra_workdays: vec![],
+        };
+        assert_eq!(many.normalized(), Err(CalendarRefusal::TooManyDays));
     }
 
     #[test]

@@ -543,6 +543,26 @@ impl Engine {
         }
     }
 
+    /// Puts a checked command in the outbox (on disk before it returns), tells the screens and
+    /// starts a sync round.
+    async fn queue(
+        self: &Rc<Self>,
+        entity: Uuid,
+        base: Option<i64>,
+        cmd: Command,
+    ) -> Result<(), SubmitError> {
+        self.store
+            .lock()
+            .await
+            .enqueue(entity, base, cmd, now())
+            .await
+            .map_err(SubmitError::Storage)?;
+        self.changed().await;
+        crate::browser::request_background_sync();
+        self.clone().kick();
+        Ok(())
+    }
+
     /// Runs the command against the local view first (the same `apply` the server runs), so a
     /// mistake is shown at once; then queues it durably.
     pub async fn submit(
@@ -572,16 +592,7 @@ impl Engine {
         )
         .map_err(SubmitError::Rule)?;
         let base = current.map(|(_, v, _)| *v).filter(|v| *v > 0);
-        self.store
-            .lock()
-            .await
-            .enqueue(entity, base, Command::WorkOrder(cmd), now())
-            .await
-            .map_err(SubmitError::Storage)?;
-        self.changed().await;
-        crate::browser::request_background_sync();
-        self.clone().kick();
-        Ok(())
+        self.queue(entity, base, Command::WorkOrder(cmd)).await
     }
 
     pub async fn work_orders(&self) -> Result<Vec<(WorkOrder, i64, bool)>, String> {
@@ -624,16 +635,7 @@ impl Engine {
         )
         .map_err(SubmitError::Round)?;
         let base = current.map(|(_, v, _)| *v).filter(|v| *v > 0);
-        self.store
-            .lock()
-            .await
-            .enqueue(entity, base, Command::Round(cmd), now())
-            .await
-            .map_err(SubmitError::Storage)?;
-        self.changed().await;
-        crate::browser::request_background_sync();
-        self.clone().kick();
-        Ok(())
+        self.queue(entity, base, Command::Round(cmd)).await
     }
 
     /// Rounds as this device shows them: the stored ones with the outbox replayed on top.
@@ -659,16 +661,7 @@ impl Engine {
         let current = views.iter().find(|(p, _, _)| p.id == entity);
         apply_pass(current.map(|(p, _, _)| p), &cmd, &actor, now()).map_err(SubmitError::Pass)?;
         let base = current.map(|(_, v, _)| *v).filter(|v| *v > 0);
-        self.store
-            .lock()
-            .await
-            .enqueue(entity, base, Command::Pass(cmd), now())
-            .await
-            .map_err(SubmitError::Storage)?;
-        self.changed().await;
-        crate::browser::request_background_sync();
-        self.clone().kick();
-        Ok(())
+        self.queue(entity, base, Command::Pass(cmd)).await
     }
 
     /// Queues a complaint taken at the desk (投诉登记). The device runs the same `register` the
@@ -679,16 +672,7 @@ impl Engine {
         let entity = complaint.id;
         cmd.register(entity, &self.actor(), now())
             .map_err(SubmitError::Complaint)?;
-        self.store
-            .lock()
-            .await
-            .enqueue(entity, None, Command::Complaint(cmd), now())
-            .await
-            .map_err(SubmitError::Storage)?;
-        self.changed().await;
-        crate::browser::request_background_sync();
-        self.clone().kick();
-        Ok(())
+        self.queue(entity, None, Command::Complaint(cmd)).await
     }
 
     /// Passes as this device shows them: the stored ones with the outbox replayed on top.

@@ -42,6 +42,7 @@ pub fn RoleHome(area: Area) -> impl IntoView {
         return ().into_any();
     };
     let name = profile.display_name.clone();
+    let role = profile.role;
     let title = match area {
         Area::TechHome => Msg::HomeTechTitle,
         Area::PatrolHome => Msg::HomePatrolTitle,
@@ -51,9 +52,11 @@ pub fn RoleHome(area: Area) -> impl IntoView {
         Area::CenterBoard => Msg::HomeCenterTitle,
         Area::FinanceHome => Msg::HomeFinanceTitle,
         Area::SecurityHome => Msg::HomeSecurityTitle,
-        Area::Admin | Area::ResidentDirectory | Area::Visits | Area::VisitReports => {
-            Msg::HomeAdminTitle
-        }
+        Area::Admin
+        | Area::ResidentDirectory
+        | Area::Visits
+        | Area::VisitReports
+        | Area::SiteSettings => Msg::HomeAdminTitle,
     };
     let new_repair = move || {
         view! { <a class="tile primary-tile" id="new-repair" href="/repairs/new">"＋ " {move || i18n.t(Msg::RepairNew)}</a> }
@@ -119,6 +122,9 @@ pub fn RoleHome(area: Area) -> impl IntoView {
             <a class="tile" id="move-out-link" href="/desk/move-out">{move || i18n.t(Msg::FdHomeMoveOut)}</a>
             <a class="tile" id="facilities-link" href="/desk/facilities">{move || i18n.t(Msg::FdHomeFacilities)}</a>
             <a class="tile" id="notices-link" href="/notices">{move || i18n.t(Msg::FdHomeNotices)}</a>
+            <Show when=move || Area::SiteSettings.allows(role)>
+                <a class="tile" id="settings-link" href="/settings">{move || i18n.t(Msg::HomeSettings)}</a>
+            </Show>
             <OrderList />
             <SiteSummaries profile=profile.clone() />
         }
@@ -131,9 +137,15 @@ pub fn RoleHome(area: Area) -> impl IntoView {
             <SiteSummaries profile=profile.clone() />
         }
         .into_any(),
-        Area::Admin | Area::ResidentDirectory | Area::Visits | Area::VisitReports => {
-            view! { <SiteSummaries profile=profile.clone() /> }.into_any()
+        Area::Admin
+        | Area::ResidentDirectory
+        | Area::Visits
+        | Area::VisitReports
+        | Area::SiteSettings => view! {
+            <a class="tile primary-tile" id="settings-link" href="/settings">{move || i18n.t(Msg::HomeSettings)}</a>
+            <SiteSummaries profile=profile.clone() />
         }
+        .into_any(),
     };
     view! {
         <section class="home" id="home" data-area=area.path()>

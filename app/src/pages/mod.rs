@@ -19,6 +19,7 @@ pub mod privacy;
 pub mod release;
 pub mod repairs;
 pub mod review;
+pub mod settings;
 pub mod signature;
 pub mod survey;
 pub mod tech;

@@ -1,6 +1,7 @@
 //! SQL for complaints, return visits and the sites' care policies.
 
 use chrono::{DateTime, Utc};
+use domain::calendar::WorkCalendar;
 use domain::care::complaint::Complaint;
 use domain::care::policy::CarePolicy;
 use domain::care::return_visit::{PlannedVisit, VisitRecord};
@@ -28,6 +29,12 @@ pub async fn policy(conn: &mut PgConnection, site: SiteId) -> sqlx::Result<CareP
         }),
         None => CarePolicy::default(),
     })
+}
+
+/// The site's work calendar (holidays, 调休 days) for every deadline counted in working days.
+/// Kept with the care policy, the first rule set that needed it.
+pub async fn calendar(conn: &mut PgConnection, site: SiteId) -> sqlx::Result<WorkCalendar> {
+    Ok(policy(conn, site).await?.calendar)
 }
 
 pub async fn save_policy(

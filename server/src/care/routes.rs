@@ -9,6 +9,9 @@
 //!   `POST /api/v1/return-visits/{id}/complete`,
 //!   `POST /api/v1/sites/{site}/return-visits/top-up?month=YYYY-MM`
 //! - `GET/PUT /api/v1/sites/{site}/care/policy`, `GET /api/v1/sites/{site}/care/stats?month=`
+//! - `GET/PUT /api/v1/sites/{site}/calendar`: the site's holidays and 调休 days (stored with
+//!   the care policy), read by every working-day deadline (complaints, renovations, surveys);
+//!   PUT: the centre manager and the administrator
 
 use super::repo::{self, NewVisit, VisitRow};
 use crate::auth::extract::{AccessError, Authenticated};
@@ -22,7 +25,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Duration, Utc};
-use domain::calendar::start_of_day;
+use domain::access::Area;
+use domain::calendar::{start_of_day, CalendarRefusal, WorkCalendar};
 use domain::care::complaint::{
     self, clocks, effective_class, escalation_at, first_reply_due, overdue, written_answer_due,
     Channel, Command, Complaint, NewComplaint,
@@ -60,6 +64,10 @@ pub fn router() -> Router<AppState> {
             get(get_policy).put(put_policy),
         )
         .route("/api/v1/sites/{site}/care/stats", get(stats))
+        .route(
+            "/api/v1/sites/{site}/calendar",
+            get(get_calendar).put(put_calendar),
+        )
 }
 
 /// Managers of customer care: the figures and the policy.
@@ -627,6 +635,48 @@ pub async fn put_policy(
     let mut conn = state.pool.acquire().await?;
     repo::save_policy(&mut conn, site, &p, auth.profile().staff_id).await?;
     Ok(Json(p))
+}
+
+pub async fn get_calendar(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(site): Path<String>,
+) -> Result<Json<WorkCalendar>, ApiError> {
+    let site = parse_site(&site)?;
+    auth.require_site(site)?;
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(repo::calendar(&mut conn, site).await?))
+}
+
+/// Replaces the site's calendar (sorted, repeats dropped); the rest of the care policy stays.
+pub async fn put_calendar(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(site): Path<String>,
+    ApiJson(c): ApiJson<WorkCalendar>,
+) -> Result<Json<WorkCalendar>, ApiError> {
+    crate::auth::extract::allow(Area::SiteSettings.allows(auth.profile().role))?;
+    let site = parse_site(&site)?;
+    auth.require_site(site)?;
+    let c = c.normalized().map_err(|r| {
+        let message = match r {
+            CalendarRefusal::BothHolidayAndWorkday(d) => {
+                format!("{d} is listed both as a holiday and as a worked day")
+            }
+            CalendarRefusal::WorkdayNotWeekend(d) => {
+                format!("{d} is a weekday: only a weekend day can be worked in exchange")
+            }
+            CalendarRefusal::TooManyDays => "too many dates".into(),
+        };
+        ApiError::coded(StatusCode::UNPROCESSABLE_ENTITY, r.code(), message)
+    })?;
+    let mut tx = state.pool.begin().await?;
+    crate::http::require_site_exists(&mut tx, site).await?;
+    let mut p = repo::policy(&mut tx, site).await?;
+    p.calendar = c;
+    repo::save_policy(&mut tx, site, &p, auth.profile().staff_id).await?;
+    tx.commit().await?;
+    Ok(Json(p.calendar))
 }
 
 pub async fn stats(

@@ -22,7 +22,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
-use domain::calendar::{local_date, WorkCalendar};
+use domain::calendar::local_date;
 use domain::desk::lock_opening::{self, LockFacts, LockOpeningCommand, LockRefusal};
 use domain::desk::renovation::{self, RenovationCommand, RenovationFacts, RenovationRefusal};
 use domain::desk::views::{
@@ -444,7 +444,7 @@ pub async fn create_renovation(
         .filter(|s| *s == site);
     let facts = RenovationFacts {
         unit_site,
-        calendar: WorkCalendar::default(),
+        calendar: crate::care::repo::calendar(&mut tx, site).await?,
     };
     let now = Utc::now();
     let r = renovation::apply(

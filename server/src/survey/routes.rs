@@ -15,6 +15,7 @@
 
 use super::repo;
 use crate::auth::extract::{AccessError, Authenticated};
+use crate::care::repo::calendar;
 use crate::http::parse_id;
 use crate::http::require_site_exists;
 use crate::http::{ApiError, ApiJson};
@@ -98,16 +99,15 @@ async fn load(
     Ok(s)
 }
 
-fn view(s: &repo::StoredSurvey) -> SurveyView {
+/// The survey with its deadlines counted on the site's work calendar.
+fn view(s: &repo::StoredSurvey, calendar: &WorkCalendar) -> SurveyView {
     SurveyView {
         id: s.id,
         site_id: s.site_id,
         site_name: s.site_name.clone(),
         title: s.title.clone(),
         status: s.status,
-        deadlines: s
-            .policy
-            .deadlines(s.handed_out_on, &WorkCalendar::default()),
+        deadlines: s.policy.deadlines(s.handed_out_on, calendar),
         policy: s.policy.clone(),
         items: s.items.clone(),
         handed_out_on: s.handed_out_on,
@@ -194,7 +194,8 @@ pub async fn list(
     auth.require_site(site)?;
     let mut conn = state.pool.acquire().await?;
     let list = repo::site_surveys(&mut conn, site).await?;
-    Ok(Json(list.iter().map(view).collect()))
+    let calendar = calendar(&mut conn, site).await?;
+    Ok(Json(list.iter().map(|s| view(s, &calendar)).collect()))
 }
 
 pub async fn create(
@@ -248,8 +249,9 @@ pub async fn create(
     let s = repo::survey(&mut tx, id)
         .await?
         .ok_or_else(|| ApiError::not_found("survey"))?;
+    let v = view(&s, &calendar(&mut tx, s.site_id).await?);
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(view(&s))))
+    Ok((StatusCode::CREATED, Json(v)))
 }
 
 pub async fn detail(
@@ -259,7 +261,7 @@ pub async fn detail(
 ) -> Result<Json<SurveyView>, ApiError> {
     let mut conn = state.pool.acquire().await?;
     let s = load(&mut conn, &auth, &id).await?;
-    Ok(Json(view(&s)))
+    Ok(Json(view(&s, &calendar(&mut conn, s.site_id).await?)))
 }
 
 pub async fn close(
@@ -275,8 +277,9 @@ pub async fn close(
     let s = repo::survey(&mut tx, s.id)
         .await?
         .ok_or_else(|| ApiError::not_found("survey"))?;
+    let v = view(&s, &calendar(&mut tx, s.site_id).await?);
     tx.commit().await?;
-    Ok(Json(view(&s)))
+    Ok(Json(v))
 }
 
 // --- households ------------------------------------------------------------------------------
@@ -491,7 +494,7 @@ pub async fn results(
     );
     let (open, total) = repo::return_visit_counts(&mut conn, s.id).await?;
     Ok(Json(ResultsView {
-        survey: view(&s),
+        survey: view(&s, &calendar(&mut conn, s.site_id).await?),
         results,
         return_visits_open: open as u32,
         return_visits_total: total as u32,

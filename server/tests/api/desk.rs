@@ -555,3 +555,114 @@ async fn renovation_extension_too_late_and_other_sites_unit(pool: PgPool) {
         0
     );
 }
+
+async fn put(c: &Client, app: &TestApp, path: &str, body: Value) -> (u16, Value) {
+    let r = c.put(app.url(path)).json(&body).send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// The site's work calendar: only the centre manager (or admin) sets it, a slip is refused and
+/// changes nothing, the rest of the care policy stays, and the renovation review deadline
+/// (3 working days) follows the holidays.
+#[sqlx::test]
+async fn the_site_calendar_moves_the_renovation_review_deadline(pool: PgPool) {
+    use domain::calendar::{local_date, WorkCalendar};
+    let app = spawn_app(pool).await;
+    let site = app.site_id("cuihu").await;
+    let path = format!("/api/v1/sites/{site}/calendar");
+    let desk = app.signed_in("desk1").await;
+    let center = app.signed_in("center").await;
+    let today = local_date(Utc::now());
+    // The next five weekdays after today are holidays (a 国庆-like week).
+    let holidays: Vec<chrono::NaiveDate> = (1..=14)
+        .map(|i| today + Duration::days(i))
+        .filter(|d| WorkCalendar::default().is_working_day(*d))
+        .take(5)
+        .collect();
+    let saturday = (1..=7)
+        .map(|i| today + Duration::days(i))
+        .find(|d| d.format("%u").to_string() == "6")
+        .unwrap();
+
+    let (s, v) = put(
+        &desk,
+        &app,
+        &path,
+        json!({"holidays": holidays, "extra_workdays": []}),
+    )
+    .await;
+    assert_eq!((s, v["code"].as_str()), (403, Some("forbidden")), "{v}");
+    let (s, v) = put(
+        &center,
+        &app,
+        &path,
+        json!({"holidays": [saturday], "extra_workdays": [saturday]}),
+    )
+    .await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (422, Some("holiday_and_workday")),
+        "{v}"
+    );
+    let (s, v) = put(
+        &center,
+        &app,
+        &path,
+        json!({"holidays": [], "extra_workdays": [holidays[0]]}),
+    )
+    .await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (422, Some("workday_not_weekend")),
+        "{v}"
+    );
+    let (s, v) = put(&center, &app, &path, json!({"holidays": "soon"})).await;
+    assert_eq!(s, 422, "{v}");
+    let (_, v) = get(&desk, &app, &path).await;
+    assert_eq!(
+        v,
+        json!({"holidays": [], "extra_workdays": []}),
+        "nothing changed"
+    );
+
+    // A care policy setting made before stays when the calendar is saved.
+    let care = format!("/api/v1/sites/{site}/care/policy");
+    let (_, mut p) = get(&center, &app, &care).await;
+    p["repair_visit_rate_percent"] = json!(45);
+    assert_eq!(put(&center, &app, &care, p).await.0, 200);
+    let mut unsorted = holidays.clone();
+    unsorted.reverse();
+    unsorted.push(holidays[0]);
+    let (s, v) = put(
+        &center,
+        &app,
+        &path,
+        json!({"holidays": unsorted, "extra_workdays": []}),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["holidays"], json!(holidays), "sorted, the repeat dropped");
+    let (_, v) = get(&desk, &app, &path).await;
+    assert_eq!(v["holidays"], json!(holidays));
+    let (_, p) = get(&center, &app, &care).await;
+    assert_eq!(p["repair_visit_rate_percent"], 45);
+
+    // A renovation applied for today: the review is due 3 working days on, after the holidays.
+    let calendar = WorkCalendar {
+        holidays: holidays.clone(),
+        extra_workdays: vec![],
+    };
+    let u = unit(&app, "1", "803").await;
+    let (s, v) = post(
+        &desk,
+        &app,
+        &format!("/api/v1/sites/{site}/renovations"),
+        application(u, 60),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let due = calendar.add_working_days(today, 3);
+    assert_eq!(v["record"]["review_due"], json!(due));
+    assert!(due > WorkCalendar::default().add_working_days(today, 3));
+}
