@@ -400,7 +400,7 @@ async fn a_complaint_taken_offline_lands_once_through_sync(pool: PgPool) {
     let taken = Utc::now() - Duration::minutes(10);
     let intake =
         |site: &Uuid, body: &Value| json!({"type": "register", "site_id": site, "complaint": body});
-    let mut complaint_mutation = |dev: &mut crate::helpers::Device, id: Uuid, cmd: Value| {
+    let complaint_mutation = |dev: &mut crate::helpers::Device, id: Uuid, cmd: Value| {
         let mut m = dev.mutation_at(id, None, cmd, taken);
         m["command"]["kind"] = json!("complaint");
         m
