@@ -56,10 +56,47 @@ where
     });
 }
 
+/// Loads the setting at `url` into `value` (through `pick`), or the failure into `message`.
+fn load_setting<L, T>(
+    i18n: I18n,
+    url: String,
+    value: RwSignal<Option<T>>,
+    message: RwSignal<Option<(bool, String)>>,
+    pick: fn(L) -> T,
+) where
+    L: serde::de::DeserializeOwned + Clone + 'static,
+    T: Send + Sync + 'static,
+{
+    let loaded = LocalResource::new(move || {
+        let url = url.clone();
+        async move { api::get_json::<L>(&url).await }
+    });
+    Effect::new(move |_| match loaded.get() {
+        Some(Ok(l)) => value.set(Some(pick(l))),
+        Some(Err(e)) => message.set(Some((false, failure(i18n, &e)))),
+        None => {}
+    });
+}
+
+/// The card's save button (`<name>-save`) and what came of it (`<name>-message`).
 #[component]
-fn Outcome(message: RwSignal<Option<(bool, String)>>, testid: &'static str) -> impl IntoView {
+fn SaveRow<T>(
+    name: &'static str,
+    url: String,
+    value: RwSignal<Option<T>>,
+    message: RwSignal<Option<(bool, String)>>,
+) -> impl IntoView
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    let i18n = use_i18n();
     view! {
-        <p data-testid=testid class=move || match message.get() {
+        <button class="primary" data-testid=format!("{name}-save") on:click=move |_| {
+            if let Some(v) = value.get_untracked() {
+                save(i18n, url.clone(), v, message);
+            }
+        }>{move || i18n.t(Msg::SettingsSave)}</button>
+        <p data-testid=format!("{name}-message") class=move || match message.get() {
             Some((true, _)) => "ok",
             Some((false, _)) => "error",
             None => "muted",
@@ -98,16 +135,7 @@ fn CalendarCard(site: String) -> impl IntoView {
     let url = format!("/api/v1/sites/{site}/calendar");
     let calendar = RwSignal::new(None::<WorkCalendar>);
     let message = RwSignal::new(None::<(bool, String)>);
-    let load_url = url.clone();
-    let loaded = LocalResource::new(move || {
-        let url = load_url.clone();
-        async move { api::get_json::<WorkCalendar>(&url).await }
-    });
-    Effect::new(move |_| match loaded.get() {
-        Some(Ok(c)) => calendar.set(Some(c)),
-        Some(Err(e)) => message.set(Some((false, failure(i18n, &e)))),
-        None => {}
-    });
+    load_setting::<WorkCalendar, _>(i18n, url.clone(), calendar, message, |l| l);
     let day = RwSignal::new(String::new());
     let add = move |holiday: bool| {
         let Ok(d) = NaiveDate::parse_from_str(day.get_untracked().trim(), "%Y-%m-%d") else {
@@ -129,11 +157,15 @@ fn CalendarCard(site: String) -> impl IntoView {
         });
         message.set(None);
     };
-    let remove = move |d: NaiveDate| {
+    let remove = move |d: NaiveDate, holiday: bool| {
         calendar.update(|c| {
             if let Some(c) = c {
-                c.holidays.retain(|x| *x != d);
-                c.extra_workdays.retain(|x| *x != d);
+                let list = if holiday {
+                    &mut c.holidays
+                } else {
+                    &mut c.extra_workdays
+                };
+                list.retain(|x| *x != d);
             }
         });
     };
@@ -158,7 +190,7 @@ fn CalendarCard(site: String) -> impl IntoView {
                     <span class="chip" data-testid=if holiday { "calendar-holiday" } else { "calendar-workday" } data-date=label.clone()>
                         {label.clone()}
                         <button type="button" class="chip-x" aria-label=move || i18n.t(Msg::SettingsRemove)
-                            on:click=move |_| remove(d)>"×"</button>
+                            on:click=move |_| remove(d, holiday)>"×"</button>
                     </span>
                 }
             })
@@ -176,12 +208,7 @@ fn CalendarCard(site: String) -> impl IntoView {
                 <button type="button" data-testid="calendar-add-holiday" on:click=move |_| add(true)>{move || i18n.t(Msg::SettingsAddHoliday)}</button>
                 <button type="button" data-testid="calendar-add-workday" on:click=move |_| add(false)>{move || i18n.t(Msg::SettingsAddWorkday)}</button>
             </div>
-            <button class="primary" data-testid="calendar-save" on:click=move |_| {
-                if let Some(c) = calendar.get_untracked() {
-                    save(i18n, url.clone(), c, message);
-                }
-            }>{move || i18n.t(Msg::SettingsSave)}</button>
-            <Outcome message testid="calendar-message" />
+            <SaveRow name="calendar" url=url value=calendar message />
         </div>
     }
 }
@@ -193,16 +220,7 @@ fn RepairCard(site: String) -> impl IntoView {
     let url = format!("/api/v1/sites/{site}/policy");
     let policy = RwSignal::new(None::<RepairPolicy>);
     let message = RwSignal::new(None::<(bool, String)>);
-    let load_url = url.clone();
-    let loaded = LocalResource::new(move || {
-        let url = load_url.clone();
-        async move { api::get_json::<RepairPolicy>(&url).await }
-    });
-    Effect::new(move |_| match loaded.get() {
-        Some(Ok(p)) => policy.set(Some(p)),
-        Some(Err(e)) => message.set(Some((false, failure(i18n, &e)))),
-        None => {}
-    });
+    load_setting::<RepairPolicy, _>(i18n, url.clone(), policy, message, |l| l);
     let presets = [
         ("s3", SlaPolicy::S3_PROPERTY_DISTRICT, Msg::SettingsSlaS3),
         ("s2", SlaPolicy::S2_HOUSE_REPAIR_CENTRE, Msg::SettingsSlaS2),
@@ -304,12 +322,7 @@ fn RepairCard(site: String) -> impl IntoView {
                         } />
                 </label>
             </Show>
-            <button class="primary" data-testid="repair-save" on:click=move |_| {
-                if let Some(p) = policy.get_untracked() {
-                    save(i18n, url.clone(), p, message);
-                }
-            }>{move || i18n.t(Msg::SettingsSave)}</button>
-            <Outcome message testid="repair-message" />
+            <SaveRow name="repair" url=url value=policy message />
         </div>
     }
 }
@@ -321,15 +334,8 @@ fn OfficeHoursCard(site: String) -> impl IntoView {
     let url = format!("/api/v1/sites/{site}/desk/settings");
     let hours = RwSignal::new(None::<OfficeHours>);
     let message = RwSignal::new(None::<(bool, String)>);
-    let load_url = url.clone();
-    let loaded = LocalResource::new(move || {
-        let url = load_url.clone();
-        async move { api::get_json::<DeskSettings>(&url).await }
-    });
-    Effect::new(move |_| match loaded.get() {
-        Some(Ok(s)) => hours.set(Some(s.office_hours)),
-        Some(Err(e)) => message.set(Some((false, failure(i18n, &e)))),
-        None => {}
+    load_setting::<DeskSettings, _>(i18n, url.clone(), hours, message, |l: DeskSettings| {
+        l.office_hours
     });
     let time_of = move |start: bool| {
         hours
@@ -375,12 +381,7 @@ fn OfficeHoursCard(site: String) -> impl IntoView {
                         hours.update(|h| if let Some(h) = h { h.weekends = on });
                     } /><span>{move || i18n.t(Msg::SettingsWeekends)}</span></label>
             </Show>
-            <button class="primary" data-testid="office-save" on:click=move |_| {
-                if let Some(h) = hours.get_untracked() {
-                    save(i18n, url.clone(), h, message);
-                }
-            }>{move || i18n.t(Msg::SettingsSave)}</button>
-            <Outcome message testid="office-message" />
+            <SaveRow name="office" url=url value=hours message />
         </div>
     }
 }
@@ -392,16 +393,7 @@ fn ReleaseCard(site: String) -> impl IntoView {
     let url = format!("/api/v1/sites/{site}/release/policy");
     let policy = RwSignal::new(None::<ReleasePolicy>);
     let message = RwSignal::new(None::<(bool, String)>);
-    let load_url = url.clone();
-    let loaded = LocalResource::new(move || {
-        let url = load_url.clone();
-        async move { api::get_json::<ReleasePolicy>(&url).await }
-    });
-    Effect::new(move |_| match loaded.get() {
-        Some(Ok(p)) => policy.set(Some(p)),
-        Some(Err(e)) => message.set(Some((false, failure(i18n, &e)))),
-        None => {}
-    });
+    load_setting::<ReleasePolicy, _>(i18n, url.clone(), policy, message, |l| l);
     view! {
         <div class="card" data-testid="settings-release">
             <h2>{move || i18n.t(Msg::SettingsReleaseTitle)}</h2>
@@ -419,12 +411,7 @@ fn ReleaseCard(site: String) -> impl IntoView {
                         policy.update(|p| if let Some(p) = p { p.count_other_bills = on });
                     } /><span>{move || i18n.t(Msg::SettingsReleaseOtherBills)}</span></label>
             </Show>
-            <button class="primary" data-testid="release-save" on:click=move |_| {
-                if let Some(p) = policy.get_untracked() {
-                    save(i18n, url.clone(), p, message);
-                }
-            }>{move || i18n.t(Msg::SettingsSave)}</button>
-            <Outcome message testid="release-message" />
+            <SaveRow name="release" url=url value=policy message />
         </div>
     }
 }
