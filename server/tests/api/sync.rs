@@ -487,11 +487,25 @@ async fn pull_is_scoped_by_site_and_role_and_resumes_from_its_cursor(pool: PgPoo
     )
     .await;
 
-    let feed = desk.pull_until(&app, &cursor, 2).await;
+    // Both orders, `a` at its assigned version: the feed shows a transaction only once every
+    // older one in the cluster has ended, so the assignment can show a moment after the creates.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let feed = loop {
+        let feed = desk.pull_until(&app, &cursor, 2).await;
+        let assigned = feed["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["record"]["record"]["id"] == json!(a) && c["version"] == 2);
+        if assigned || std::time::Instant::now() > deadline {
+            break feed;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
     assert_eq!(
         feed["changes"].as_array().unwrap().len(),
         2,
-        "the desk sees the whole site"
+        "the desk sees the whole site, each order once at its latest version"
     );
     let next = feed["cursor"].as_str().unwrap().to_owned();
     assert_ne!(next, cursor);
