@@ -1,10 +1,12 @@
 //! SQL for complaints, return visits and the sites' care policies.
 
+use crate::work_orders::repo as wo_repo;
 use chrono::{DateTime, Utc};
 use domain::calendar::WorkCalendar;
 use domain::care::complaint::Complaint;
 use domain::care::policy::CarePolicy;
 use domain::care::return_visit::{PlannedVisit, VisitRecord};
+use domain::care::stats::month_key;
 use domain::ids::{SiteId, StaffId};
 use domain::people::PhoneNumber;
 use domain::reference::unit_label;
@@ -126,7 +128,29 @@ struct ComplaintRow {
     version: i64,
 }
 
-pub async fn insert_complaint(
+/// Stores a newly registered complaint with the next TS-… serial of the month of `at` (the
+/// serial is written into `c`). `false` when a complaint with its id exists already.
+pub async fn insert_numbered(
+    conn: &mut PgConnection,
+    c: &mut Complaint,
+    at: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let period = month_key(at);
+    let n = wo_repo::reserve_serials(&mut *conn, c.site_id, "TS", &period, 1).await?;
+    let number = wo_repo::serial("TS", &period, n);
+    c.number = Some(number.clone());
+    insert_complaint(conn, c, &number).await
+}
+
+/// The ids among `ids` that complaints have already.
+pub async fn existing_ids(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar("SELECT id FROM complaints WHERE id = ANY($1)")
+        .bind(ids)
+        .fetch_all(conn)
+        .await
+}
+
+async fn insert_complaint(
     conn: &mut PgConnection,
     c: &Complaint,
     number: &str,

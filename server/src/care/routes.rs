@@ -188,12 +188,8 @@ async fn register(
     };
     let c = complaint::register(site, input, auth.profile().staff_id, role, now)
         .map_err(|r| refused(r.code()))?;
-    let period = month_key(now);
-    let n = wo_repo::reserve_serials(&mut conn, site, "TS", &period, 1).await?;
     let mut c = c;
-    let number = wo_repo::serial("TS", &period, n);
-    c.number = Some(number.clone());
-    repo::insert_complaint(&mut conn, &c, &number).await?;
+    repo::insert_numbered(&mut conn, &mut c, now).await?;
     let p = repo::policy(&mut conn, site).await?;
     Ok((StatusCode::CREATED, view_of(c, label, &p, now, None)))
 }
@@ -501,11 +497,7 @@ pub async fn complete_visit(
             raised_from: Some(row.id),
         };
         let mut c = complaint::register(site, new, by, role, now).map_err(|r| refused(r.code()))?;
-        let period = month_key(now);
-        let n = wo_repo::reserve_serials(&mut tx, site, "TS", &period, 1).await?;
-        let number = wo_repo::serial("TS", &period, n);
-        c.number = Some(number.clone());
-        repo::insert_complaint(&mut tx, &c, &number).await?;
+        repo::insert_numbered(&mut tx, &mut c, now).await?;
         complaint_id = Some(c.id);
     }
     repo::finish_visit(&mut tx, row.id, &record, by, now, complaint_id).await?;

@@ -6,10 +6,8 @@
 //! is office work and stays online.
 
 use super::repo;
-use crate::work_orders::repo as wo_repo;
 use chrono::{DateTime, Utc};
 use domain::care::complaint::{Complaint, IntakeCommand, IntakeRefusal, Refusal};
-use domain::care::stats::month_key;
 use domain::sync::wire::{Mutation, Outcome, RejectCode};
 use domain::work_orders::Actor;
 use sqlx::PgConnection;
@@ -45,13 +43,10 @@ impl PushComplaints {
             return Ok(PushComplaints::default());
         }
         let ids: Vec<Uuid> = commands.iter().map(|(id, _)| *id).collect();
-        let existing: HashSet<Uuid> =
-            sqlx::query_scalar("SELECT id FROM complaints WHERE id = ANY($1)")
-                .bind(&ids)
-                .fetch_all(&mut *conn)
-                .await?
-                .into_iter()
-                .collect();
+        let existing: HashSet<Uuid> = repo::existing_ids(&mut *conn, &ids)
+            .await?
+            .into_iter()
+            .collect();
         let units: Vec<Uuid> = commands
             .iter()
             .filter_map(|(_, c)| {
@@ -111,11 +106,8 @@ impl PushComplaints {
     /// Gives each registered complaint its serial and stores it, in the push's transaction.
     pub async fn write(&mut self, conn: &mut PgConnection) -> sqlx::Result<()> {
         for c in &mut self.registered {
-            let period = month_key(c.received_at);
-            let n = wo_repo::reserve_serials(&mut *conn, c.site_id, "TS", &period, 1).await?;
-            let number = wo_repo::serial("TS", &period, n);
-            c.number = Some(number.clone());
-            repo::insert_complaint(&mut *conn, c, &number).await?;
+            let received = c.received_at;
+            repo::insert_numbered(&mut *conn, c, received).await?;
         }
         Ok(())
     }
