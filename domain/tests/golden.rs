@@ -282,8 +282,9 @@ fn assert_golden<T: Serialize + DeserializeOwned + PartialEq + Debug>(name: &str
     assert_eq!(&back, value, "{name} decodes to another value");
 }
 
-const ALL_FIXTURES: [&str; 15] = [
+const ALL_FIXTURES: [&str; 16] = [
     "mutation_register_complaint.json",
+    "mutation_record_visit.json",
     "mutation_create.json",
     "mutation_assign.json",
     "mutation_accept.json",
@@ -349,6 +350,39 @@ fn mutation_register_complaint() {
         }),
     };
     assert_golden("mutation_register_complaint.json", &m);
+}
+
+/// A resident visit recorded at a door with no signal (added after v1 shipped: additive).
+#[test]
+fn mutation_record_visit() {
+    use domain::visits::record::{
+        SignatureOutcome, VisitCommand, VisitInput, VisitMethod, VisitTopic,
+    };
+    let m = Mutation {
+        mutation_id: mutation_id(8),
+        device_id: device(),
+        seq: 8,
+        entity_id: uuid("00000000f002"),
+        base_version: None,
+        occurred_at: at(10, 0, 0),
+        command: Command::Visit(VisitCommand::Record {
+            site_id: site(),
+            visit: VisitInput {
+                unit_id: unit(),
+                visited_at: Some(at(9, 40, 0)),
+                topics: vec![VisitTopic::Cleaning, VisitTopic::Repairs],
+                method: VisitMethod::Home,
+                notes: "楼道保洁满意，希望维修更及时".into(),
+                resident_name: "李先生".into(),
+                signature: SignatureOutcome::Signed {
+                    image: photo(),
+                    signer: "李先生".into(),
+                },
+                feedback_requested: true,
+            },
+        }),
+    };
+    assert_golden("mutation_record_visit.json", &m);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 // household leaves the not-visited-this-year list; visiting the same household again (this time
 // signed on the pad) is recorded but does not count. Then the manager's chain page on a tablet.
 import { execFileSync } from 'node:child_process';
-import { test, expect, login, PHONE, TABLET, type Page } from './helpers';
+import { test, expect, goto, login, signedIn, syncNow, PHONE, TABLET, type Page } from './helpers';
 
 const PG_PORT = process.env.PG_PORT ?? '55433';
 
@@ -22,6 +22,21 @@ function freshUnit(): { code: string; label: string } {
     ORDER BY u.floor DESC, u.entrance, u.room LIMIT 1`);
   const [b, e, r] = row.split('-');
   return { code: row, label: `${b}栋${e}单元${r}` };
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM` (China time) for the form's 访问时间: `hh:mm` on the latest day when that
+ * is already past. With `sameMonth`, only in this month (the counts are this month's); on the
+ * 1st before that hour, now. The suite runs at any hour and a visit saved "now" after 22:00 is
+ * refused by the site's rule, so the tests say when the visit was.
+ */
+function latestPast(hh: number, mm: number, sameMonth = true): string {
+  const china = new Date(Date.now() + 8 * 3600_000); // China's wall clock, read with UTC getters
+  const day = new Date(china);
+  day.setUTCHours(hh, mm, 0, 0);
+  if (day > china) day.setUTCDate(day.getUTCDate() - 1);
+  const pick = !sameMonth || day.getUTCMonth() === china.getUTCMonth() ? day : china;
+  return pick.toISOString().slice(0, 16);
 }
 
 async function progress(page: Page): Promise<number> {
@@ -76,6 +91,7 @@ test('a visit on a phone: refused signature counts once, a repeat does not, the 
   await expect(page.getByTestId('signature-pad')).toBeVisible();
   await page.getByTestId('signature-refused').click();
   await expect(page.getByTestId('visit-refused')).toContainText('业户拒绝签名');
+  await page.getByTestId('visit-when').fill(latestPast(10, 0));
   await page.getByTestId('visit-save').click();
   await expect(page.getByTestId('visit-saved')).toHaveAttribute('data-counted', 'true', { timeout: 15_000 });
   await expect(page.getByTestId('visit-saved')).toContainText('计入本月走访指标');
@@ -105,6 +121,7 @@ test('a visit on a phone: refused signature counts once, a repeat does not, the 
   }
   await page.mouse.up();
   await expect(pad).toHaveAttribute('data-inked', 'true');
+  await page.getByTestId('visit-when').fill(latestPast(10, 30));
   await page.getByTestId('visit-save').click();
   await expect(page.getByTestId('visit-saved')).toHaveAttribute('data-counted', 'false', { timeout: 15_000 });
   await expect(page.getByTestId('visit-saved')).toContainText('不计入指标');
@@ -139,4 +156,68 @@ test('the manager signs off last month on a tablet, in order', async ({ page }) 
   await expect(records).toHaveAttribute('data-state', /^done/, { timeout: 15_000 });
   await expect(records).toContainText('张丽');
   await expect(page.getByTestId('step-submit-records')).toHaveCount(0);
+});
+
+test('a visit at a door with no signal is kept on the phone and recorded once when the line is back', async ({
+  browser,
+}) => {
+  const officer = await signedIn(browser, 'patrol1', PHONE);
+  const { page, context } = officer;
+  const unit = freshUnit();
+  const count = () => Number(sql(`SELECT count(*) FROM resident_visits`));
+  const before = count();
+  await goto(page, '/visits/new');
+
+  // In the basement: the household is found in the phone's own list of units.
+  const record = async (when: string) => {
+    await context.setOffline(true);
+    await page.getByTestId('visit-unit').fill(unit.code);
+    await expect(page.getByTestId('visit-unit-offline')).toBeVisible({ timeout: 15_000 });
+    const pick = page.getByTestId('visit-unit-pick').filter({ hasText: unit.label });
+    await expect(pick).toHaveCount(1);
+    await pick.click();
+    await page.getByTestId('topic-cleaning').check();
+    await page.getByTestId('visit-notes').fill('地下室楼道有积水，请保洁处理。');
+    await page.getByTestId('visit-when').fill(when);
+    await page.getByTestId('signature-refused').click();
+    await page.getByTestId('visit-save').click();
+  };
+  await record(latestPast(10, 0));
+  const saved = page.getByTestId('visit-saved');
+  await expect(saved).toHaveAttribute('data-state', 'pending');
+  await expect(saved).toContainText('已保存在本机');
+  await expect(page.locator('#sync-badge')).toHaveAttribute('data-pending', '1');
+  const id = await saved.getAttribute('data-id');
+  expect(count()).toBe(before);
+
+  // The line is back: recorded once, by the officer who made it, and it counts.
+  await context.setOffline(false);
+  await syncNow(page);
+  await expect(saved).toHaveAttribute('data-state', 'saved', { timeout: 15_000 });
+  await expect(saved).toHaveAttribute('data-counted', 'true');
+  await expect(saved).toContainText('计入本月走访指标');
+  expect(count()).toBe(before + 1);
+  expect(
+    sql(`SELECT s.username || ' ' || v.signature FROM resident_visits v JOIN staff s ON s.id = v.visitor_id WHERE v.id = '${id}'`),
+  ).toBe('patrol1 refused');
+  await syncNow(page);
+  expect(count()).toBe(before + 1);
+
+  // After 22:00 at the door: the phone cannot know the site's rule, so it keeps the record;
+  // the server refuses it when it lands, and the phone says why, here and on the visits page.
+  await page.getByTestId('visit-another').click();
+  await record(latestPast(22, 30, false));
+  await expect(saved).toHaveAttribute('data-state', 'pending');
+  await context.setOffline(false);
+  await syncNow(page);
+  await expect(saved).toHaveAttribute('data-state', 'refused', { timeout: 15_000 });
+  await expect(saved).toContainText('22:00');
+  await goto(page, '/visits');
+  const row = page.getByTestId('visit-pending');
+  await expect(row).toHaveCount(1);
+  await expect(row).toHaveAttribute('data-refused', 'visit_too_late');
+  await expect(row).toContainText(unit.label);
+  expect(count()).toBe(before + 1);
+  expect(officer.errors).toEqual([]);
+  await context.close();
 });

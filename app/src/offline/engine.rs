@@ -20,6 +20,7 @@ use domain::sync::reference::ReferenceData;
 use domain::sync::wire::{
     BlobRef, Command, Outcome, PullResponse, PushRequest, PushResponse, Record, PROTOCOL_VERSION,
 };
+use domain::visits::record::{QueuedVisitRefusal, VisitCommand};
 use domain::work_orders::{self, Actor, WorkOrder, WorkOrderCommand, WorkOrderError};
 use futures::lock::Mutex;
 use gloo_net::http::Request;
@@ -675,6 +676,19 @@ impl Engine {
         self.queue(entity, None, Command::Complaint(cmd)).await
     }
 
+    /// Queues a resident visit (业户访问记录) made at the door; `entity` is the visit's id. The
+    /// device checks the role, the site and the form first; the site's hours and the month's
+    /// sign-off are the server's to check when it lands.
+    pub async fn submit_visit(
+        self: &Rc<Self>,
+        entity: Uuid,
+        cmd: VisitCommand,
+    ) -> Result<(), SubmitError> {
+        cmd.check(&self.actor(), now())
+            .map_err(SubmitError::Visit)?;
+        self.queue(entity, None, Command::Visit(cmd)).await
+    }
+
     /// Passes as this device shows them: the stored ones with the outbox replayed on top.
     pub async fn passes(&self) -> Result<Vec<(Pass, i64, bool)>, String> {
         let store = self.store.lock().await;
@@ -730,6 +744,8 @@ pub enum SubmitError {
     Pass(ReleaseError),
     /// The complaint intake rules refuse it (shown to the user; nothing saved).
     Complaint(IntakeRefusal),
+    /// The visit record's rules refuse it (shown to the user; nothing saved).
+    Visit(QueuedVisitRefusal),
     /// The device could not save it.
     Storage(String),
 }
@@ -742,6 +758,7 @@ impl SubmitError {
             SubmitError::Round(r) => r.to_string(),
             SubmitError::Pass(r) => r.to_string(),
             SubmitError::Complaint(r) => r.code().to_string(),
+            SubmitError::Visit(r) => r.code().to_string(),
             SubmitError::Storage(s) => s.clone(),
         }
     }
@@ -751,7 +768,8 @@ impl SubmitError {
             SubmitError::Rule(_)
             | SubmitError::Round(_)
             | SubmitError::Pass(_)
-            | SubmitError::Complaint(_) => Msg::SyncRefused,
+            | SubmitError::Complaint(_)
+            | SubmitError::Visit(_) => Msg::SyncRefused,
             SubmitError::Storage(_) => Msg::SyncStorageFailed,
         }
     }

@@ -63,6 +63,7 @@ pub mod client {
     use domain::sync::outbox::OutboxEntry;
     use domain::sync::reference::ReferenceData;
     use domain::sync::wire::BlobRef;
+    use domain::visits::record::{VisitCommand, VisitInput};
     use domain::work_orders::{WorkOrder, WorkOrderCommand};
     use uuid::Uuid;
 
@@ -276,32 +277,100 @@ pub mod client {
         }
     }
 
-    /// The complaints this device took that the server has not registered yet, newest first.
-    pub async fn pending_complaints() -> Vec<PendingComplaint> {
+    /// The outbox entries the server has not applied, of the commands `pick` takes: what each
+    /// carries and, when the server refused it, the code and message (the entry waits on the
+    /// outbox page for the user).
+    async fn unapplied<T>(
+        pick: impl Fn(&OutboxEntry) -> Option<T>,
+    ) -> Vec<(T, Option<(domain::sync::wire::RejectCode, String)>)> {
         use domain::sync::outbox::EntryState;
-        use domain::sync::wire::Command;
-        let mut v: Vec<PendingComplaint> = outbox()
+        outbox()
             .await
             .into_iter()
             .filter_map(|e| {
-                let Command::Complaint(IntakeCommand::Register { site_id, complaint }) =
-                    e.mutation.command
-                else {
-                    return None;
-                };
-                let refused = match e.state {
+                let refused = match &e.state {
                     EntryState::Applied { .. } => return None,
-                    EntryState::Rejected { code, .. } => Some(code),
+                    EntryState::Rejected { code, message } => Some((*code, message.clone())),
                     _ => None,
                 };
-                Some(PendingComplaint {
-                    site_id,
-                    complaint,
-                    refused,
-                })
+                Some((pick(&e)?, refused))
             })
-            .collect();
+            .collect()
+    }
+
+    /// The complaints this device took that the server has not registered yet, newest first.
+    pub async fn pending_complaints() -> Vec<PendingComplaint> {
+        use domain::sync::wire::Command;
+        let mut v: Vec<PendingComplaint> = unapplied(|e| match &e.mutation.command {
+            Command::Complaint(IntakeCommand::Register { site_id, complaint }) => {
+                Some((*site_id, complaint.clone()))
+            }
+            _ => None,
+        })
+        .await
+        .into_iter()
+        .map(|((site_id, complaint), refused)| PendingComplaint {
+            site_id,
+            complaint,
+            refused: refused.map(|(code, _)| code),
+        })
+        .collect();
         v.sort_by_key(|p| std::cmp::Reverse(p.complaint.received_at));
+        v
+    }
+
+    /// A visit recorded on this device and not yet stored by the server (queued, being sent,
+    /// or refused and waiting for the user on the outbox page).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct PendingVisit {
+        pub id: Uuid,
+        pub site_id: SiteId,
+        pub visit: VisitInput,
+        /// Why the server refused it: the wire code and the visit rule's own code
+        /// (`visit_too_late`, `unit_vacant`, …).
+        pub refused: Option<(domain::sync::wire::RejectCode, String)>,
+    }
+
+    /// Queues a visit made at the door; `Err` carries the message to show (the reason first).
+    /// `Ok` only once the outbox entry is on disk.
+    pub async fn submit_visit(id: Uuid, cmd: VisitCommand) -> Result<(), (Msg, String)> {
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(e) = engine() else {
+                return Err((Msg::SyncStorageFailed, String::new()));
+            };
+            return e
+                .submit_visit(id, cmd)
+                .await
+                .map_err(|err| (err.msg(), err.detail()));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = (id, cmd);
+            Err((Msg::SyncStorageFailed, String::new()))
+        }
+    }
+
+    /// The visits this device recorded that the server has not stored yet, newest first.
+    pub async fn pending_visits() -> Vec<PendingVisit> {
+        use domain::sync::wire::Command;
+        let mut v: Vec<PendingVisit> = unapplied(|e| match &e.mutation.command {
+            Command::Visit(VisitCommand::Record { site_id, visit }) => {
+                Some((e.mutation.entity_id, *site_id, visit.clone()))
+            }
+            _ => None,
+        })
+        .await
+        .into_iter()
+        .map(|((id, site_id, visit), refused)| PendingVisit {
+            id,
+            site_id,
+            visit,
+            // The push words a visit rule's code with spaces (`visit too late`).
+            refused: refused.map(|(code, message)| (code, message.replace(' ', "_"))),
+        })
+        .collect();
+        v.sort_by_key(|p| std::cmp::Reverse(p.visit.visited_at));
         v
     }
 

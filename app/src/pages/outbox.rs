@@ -53,6 +53,7 @@ pub fn command_msg(type_name: &str) -> Msg {
         "pass.use" => Msg::ReleaseCmdUse,
         "pass.void" => Msg::ReleaseCmdVoid,
         "complaint.register" => Msg::CareCmdRegister,
+        "visit.record" => Msg::VisitsCmdRecord,
         _ => Msg::CmdOther,
     }
 }

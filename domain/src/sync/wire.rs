@@ -5,6 +5,7 @@ use crate::care::complaint::IntakeCommand;
 use crate::ids::{DeviceId, MutationId};
 use crate::patrol::round::{Round, RoundCommand};
 use crate::release::pass::{Pass, PassCommand};
+use crate::visits::record::VisitCommand;
 use crate::work_orders::{WorkOrder, WorkOrderCommand};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,8 @@ pub enum EntityKind {
     Pass,
     /// A complaint (投诉) taken at the desk.
     Complaint,
+    /// A resident visit (走访, 业户访问记录).
+    Visit,
 }
 
 impl EntityKind {
@@ -36,6 +39,7 @@ impl EntityKind {
             EntityKind::Round => "round",
             EntityKind::Pass => "pass",
             EntityKind::Complaint => "complaint",
+            EntityKind::Visit => "visit",
         }
     }
 }
@@ -50,6 +54,8 @@ pub enum Command {
     Pass(PassCommand),
     /// A complaint's intake at the desk (投诉登记), added after v1 shipped: additive.
     Complaint(IntakeCommand),
+    /// A resident visit recorded at the door (业户访问记录), added after v1 shipped: additive.
+    Visit(VisitCommand),
 }
 
 impl Command {
@@ -59,6 +65,7 @@ impl Command {
             Command::Round(_) => EntityKind::Round,
             Command::Pass(_) => EntityKind::Pass,
             Command::Complaint(_) => EntityKind::Complaint,
+            Command::Visit(_) => EntityKind::Visit,
         }
     }
 
@@ -69,6 +76,7 @@ impl Command {
             Command::Round(c) => c.blobs(),
             Command::Pass(c) => c.blobs(),
             Command::Complaint(c) => c.blobs(),
+            Command::Visit(c) => c.blobs(),
         }
     }
 
@@ -79,6 +87,7 @@ impl Command {
             Command::Round(c) => c.type_name(),
             Command::Pass(c) => c.type_name(),
             Command::Complaint(c) => c.type_name(),
+            Command::Visit(c) => c.type_name(),
         }
     }
 }

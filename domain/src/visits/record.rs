@@ -6,8 +6,10 @@
 
 use super::policy::VisitPolicy;
 use crate::ids::{SiteId, StaffId, UnitId};
+use crate::people::Role;
 use crate::sync::wire::BlobRef;
 use crate::work_orders::sla::china;
+use crate::work_orders::Actor;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -150,8 +152,10 @@ pub const MAX_NAME_CHARS: usize = 64;
 /// A phone's clock a little ahead of the server's is not a visit in the future.
 pub const FUTURE_TOLERANCE_MINUTES: i64 = 5;
 
-/// What the visitor submits.
+/// What the visitor submits. An unknown field is refused (a corrupt outbox record, a typo in
+/// an API client), never silently dropped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct VisitInput {
     pub unit_id: UnitId,
     /// When the visit took place; now when left out.
@@ -258,15 +262,29 @@ pub struct VisitFacts<'a> {
     pub month_signed_off: bool,
 }
 
-/// Checks a submitted visit and makes the record, or refuses it. `now` is the server's clock.
-pub fn check_visit(
-    input: VisitInput,
-    id: VisitId,
-    site_id: SiteId,
-    visitor: StaffId,
-    facts: VisitFacts<'_>,
-    now: DateTime<Utc>,
-) -> Result<(Visit, Vec<VisitWarning>), VisitRefusal> {
+/// Who records visits: 客服 / 总台接待, 客户主任 (patrol), the customer-service and centre
+/// managers. The server, the device and the screens all ask this one rule.
+pub fn records_visits(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Desk | Role::Patrol | Role::CsMgr | Role::CenterMgr
+    )
+}
+
+/// Who sees every visitor's records and signs the monthly chain.
+pub fn manages_visits(role: Role) -> bool {
+    matches!(role, Role::CsMgr | Role::CenterMgr | Role::Admin)
+}
+
+/// Who reads the month's progress and the not-visited list.
+pub fn reads_visits(role: Role) -> bool {
+    records_visits(role) || role == Role::Admin
+}
+
+/// The checks that need no facts of the site: topics, lengths, the signature and the time.
+/// The device runs them before it queues a visit (it does not know the site's hours or whether
+/// the month is signed off; the server does, and refuses then).
+pub fn check_form(input: &VisitInput, now: DateTime<Utc>) -> Result<(), VisitRefusal> {
     if input.topics.is_empty() {
         return Err(VisitRefusal::NoTopics);
     }
@@ -276,55 +294,82 @@ pub fn check_visit(
     if topics.len() != input.topics.len() {
         return Err(VisitRefusal::DuplicateTopic);
     }
-    let notes = input.notes.trim().to_owned();
-    if notes.chars().count() > MAX_NOTES_CHARS {
+    if input.notes.trim().chars().count() > MAX_NOTES_CHARS {
         return Err(VisitRefusal::NotesTooLong);
     }
-    let resident_name = input.resident_name.trim().to_owned();
-    if resident_name.chars().count() > MAX_NAME_CHARS {
+    if input.resident_name.trim().chars().count() > MAX_NAME_CHARS {
         return Err(VisitRefusal::NameTooLong);
     }
-    let signature = match input.signature {
-        SignatureOutcome::Signed { image, signer } => {
-            let signer = signer.trim().to_owned();
-            if !image.is_valid()
-                || !image.content_type.starts_with("image/")
-                || signer.is_empty()
-                || signer.chars().count() > MAX_NAME_CHARS
-            {
-                return Err(VisitRefusal::BadSignature);
-            }
-            if !input.method.can_sign() {
-                return Err(VisitRefusal::SignatureByPhone);
-            }
-            SignatureOutcome::Signed { image, signer }
+    if let SignatureOutcome::Signed { image, signer } = &input.signature {
+        let signer = signer.trim();
+        if !image.is_valid()
+            || !image.content_type.starts_with("image/")
+            || signer.is_empty()
+            || signer.chars().count() > MAX_NAME_CHARS
+        {
+            return Err(VisitRefusal::BadSignature);
         }
+        if !input.method.can_sign() {
+            return Err(VisitRefusal::SignatureByPhone);
+        }
+    }
+    if input.visited_at.unwrap_or(now) > now + Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
+        return Err(VisitRefusal::InFuture);
+    }
+    Ok(())
+}
+
+/// What the visitor is told about a recorded visit: a call outside the hours of S4.
+pub fn visit_warnings(
+    method: VisitMethod,
+    visited_at: DateTime<Utc>,
+    policy: &VisitPolicy,
+) -> Vec<VisitWarning> {
+    let t = local_time(visited_at);
+    // S4 speaks of calls: a warning, the visitor knows whether it was urgent.
+    let late_call = method == VisitMethod::Phone
+        && policy
+            .calls_until
+            .is_some_and(|until| at_night(t, until, policy.calls_from));
+    if late_call {
+        vec![VisitWarning::CallOutsideHours]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Checks a submitted visit and makes the record, or refuses it. `now` is the server's clock.
+pub fn check_visit(
+    input: VisitInput,
+    id: VisitId,
+    site_id: SiteId,
+    visitor: StaffId,
+    facts: VisitFacts<'_>,
+    now: DateTime<Utc>,
+) -> Result<(Visit, Vec<VisitWarning>), VisitRefusal> {
+    check_form(&input, now)?;
+    let mut topics = input.topics;
+    topics.sort();
+    let signature = match input.signature {
+        SignatureOutcome::Signed { image, signer } => SignatureOutcome::Signed {
+            image,
+            signer: signer.trim().to_owned(),
+        },
         other => other,
     };
     let visited_at = input.visited_at.unwrap_or(now);
-    if visited_at > now + Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
-        return Err(VisitRefusal::InFuture);
-    }
     let policy = facts.policy;
-    let t = local_time(visited_at);
-    let mut warnings = Vec::new();
-    if input.method == VisitMethod::Phone {
-        // S4 speaks of calls: a warning, the visitor knows whether it was urgent.
-        if policy
-            .calls_until
-            .is_some_and(|until| at_night(t, until, policy.calls_from))
-        {
-            warnings.push(VisitWarning::CallOutsideHours);
-        }
-    } else if policy
-        .visits_until
-        .is_some_and(|until| at_night(t, until, policy.visits_from))
+    if input.method != VisitMethod::Phone
+        && policy
+            .visits_until
+            .is_some_and(|until| at_night(local_time(visited_at), until, policy.visits_from))
     {
         return Err(VisitRefusal::TooLate);
     }
     if facts.month_signed_off {
         return Err(VisitRefusal::MonthClosed);
     }
+    let warnings = visit_warnings(input.method, visited_at, policy);
     Ok((
         Visit {
             id,
@@ -334,12 +379,78 @@ pub fn check_visit(
             visited_at,
             topics,
             method: input.method,
-            notes,
-            resident_name,
+            notes: input.notes.trim().to_owned(),
+            resident_name: input.resident_name.trim().to_owned(),
             signature,
             feedback_requested: input.feedback_requested,
             recorded_at: now,
         },
         warnings,
     ))
+}
+
+/// A visit recorded on a phone with no signal (a door in a basement, a building with no
+/// coverage): queued in the device's outbox and recorded by the sync push exactly once. The
+/// mutation's entity id is the visit's id. The device sets `visited_at` (its clock; the push
+/// corrects it by the device's clock offset, as it does `occurred_at`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum VisitCommand {
+    Record { site_id: SiteId, visit: VisitInput },
+}
+
+impl VisitCommand {
+    pub const fn type_name(&self) -> &'static str {
+        match self {
+            VisitCommand::Record { .. } => "visit.record",
+        }
+    }
+
+    /// The resident's signature image, when they signed.
+    pub fn blobs(&self) -> Vec<BlobRef> {
+        let VisitCommand::Record { visit, .. } = self;
+        match &visit.signature {
+            SignatureOutcome::Signed { image, .. } => vec![image.clone()],
+            _ => Vec::new(),
+        }
+    }
+
+    /// What the device checks before it queues the visit, and the push first: the role, the
+    /// site, and the form ([`check_form`]). The site's facts come after, on the server.
+    pub fn check(&self, actor: &Actor, now: DateTime<Utc>) -> Result<(), QueuedVisitRefusal> {
+        let VisitCommand::Record { site_id, visit } = self;
+        if !records_visits(actor.role) {
+            return Err(QueuedVisitRefusal::Forbidden);
+        }
+        if !actor.sites.contains(site_id) {
+            return Err(QueuedVisitRefusal::SiteForbidden);
+        }
+        check_form(visit, now).map_err(QueuedVisitRefusal::Rule)
+    }
+}
+
+/// Why a queued visit was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueuedVisitRefusal {
+    /// The staff member's role does not record visits.
+    Forbidden,
+    /// The visit is for a site the staff member does not work at.
+    SiteForbidden,
+    /// The household is unknown or belongs to another site.
+    UnitNotInSite,
+    /// The household is recorded as vacant: nobody to visit.
+    UnitVacant,
+    Rule(VisitRefusal),
+}
+
+impl QueuedVisitRefusal {
+    pub const fn code(self) -> &'static str {
+        match self {
+            QueuedVisitRefusal::Forbidden => "forbidden",
+            QueuedVisitRefusal::SiteForbidden => "site_forbidden",
+            QueuedVisitRefusal::UnitNotInSite => "unit_other_site",
+            QueuedVisitRefusal::UnitVacant => "unit_vacant",
+            QueuedVisitRefusal::Rule(r) => r.code(),
+        }
+    }
 }

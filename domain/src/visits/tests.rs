@@ -284,3 +284,116 @@ fn a_month_signed_off_takes_no_more_visits() {
     );
     assert_eq!(r, Err(VisitRefusal::MonthClosed));
 }
+
+fn actor(role: crate::people::Role) -> crate::work_orders::Actor {
+    crate::work_orders::Actor {
+        staff_id: StaffId(Uuid::from_u128(2)),
+        role,
+        sites: vec![SiteId(Uuid::from_u128(1))],
+    }
+}
+
+fn queued(visit: VisitInput) -> VisitCommand {
+    VisitCommand::Record {
+        site_id: SiteId(Uuid::from_u128(1)),
+        visit,
+    }
+}
+
+#[test]
+fn a_queued_visit_is_checked_like_the_form_and_names_its_signature() {
+    use crate::people::Role;
+    let now = local(10, 0);
+    let signed = SignatureOutcome::Signed {
+        image: image(),
+        signer: "张阿姨".into(),
+    };
+    let cmd = queued(input(local(9, 30), VisitMethod::Home, signed));
+    // 客户主任 on rounds, the desk and the managers record visits; a technician does not.
+    for role in [Role::Patrol, Role::Desk, Role::CsMgr, Role::CenterMgr] {
+        assert_eq!(cmd.check(&actor(role), now), Ok(()), "{role:?}");
+    }
+    for role in [Role::Tech, Role::EngMgr, Role::Security, Role::Admin] {
+        assert_eq!(
+            cmd.check(&actor(role), now),
+            Err(QueuedVisitRefusal::Forbidden),
+            "{role:?}"
+        );
+    }
+    assert_eq!(cmd.blobs(), vec![image()]);
+    assert_eq!(cmd.type_name(), "visit.record");
+
+    // Another site's visit.
+    let other = VisitCommand::Record {
+        site_id: SiteId(Uuid::from_u128(77)),
+        visit: input(local(9, 30), VisitMethod::Home, SignatureOutcome::Refused),
+    };
+    let refusal = other
+        .check(&actor(Role::Patrol), now)
+        .expect_err("another site");
+    assert_eq!(refusal, QueuedVisitRefusal::SiteForbidden);
+    assert_eq!(refusal.code(), "site_forbidden");
+
+    // The form's own rules, on the device, before anything is queued.
+    let mut no_topics = input(local(9, 30), VisitMethod::Home, SignatureOutcome::Refused);
+    no_topics.topics.clear();
+    assert_eq!(
+        queued(no_topics).check(&actor(Role::Patrol), now),
+        Err(QueuedVisitRefusal::Rule(VisitRefusal::NoTopics))
+    );
+    let by_phone = SignatureOutcome::Signed {
+        image: image(),
+        signer: "张阿姨".into(),
+    };
+    let refusal = queued(input(local(9, 30), VisitMethod::Phone, by_phone))
+        .check(&actor(Role::Patrol), now)
+        .expect_err("a phone call cannot be signed");
+    assert_eq!(refusal.code(), "signature_by_phone");
+    // Six minutes ahead of the device's clock is the future; five is clock drift.
+    let ahead = queued(input(
+        now + Duration::minutes(6),
+        VisitMethod::Home,
+        SignatureOutcome::NotTaken,
+    ));
+    assert_eq!(
+        ahead.check(&actor(Role::Patrol), now),
+        Err(QueuedVisitRefusal::Rule(VisitRefusal::InFuture))
+    );
+    let drift = queued(input(
+        now + Duration::minutes(5),
+        VisitMethod::Home,
+        SignatureOutcome::NotTaken,
+    ));
+    assert_eq!(drift.check(&actor(Role::Patrol), now), Ok(()));
+    // The device does not know the site's hours: a visit at 22:30 is queued, and the server
+    // (which does) refuses it with `visit_too_late`.
+    let late = queued(input(
+        local(22, 30),
+        VisitMethod::Home,
+        SignatureOutcome::Refused,
+    ));
+    assert_eq!(late.check(&actor(Role::Patrol), local(23, 0)), Ok(()));
+    let VisitCommand::Record { visit, .. } = late;
+    assert_eq!(
+        check(visit, &VisitPolicy::default(), local(23, 0)).expect_err("after 22:00"),
+        VisitRefusal::TooLate
+    );
+}
+
+#[test]
+fn warnings_are_the_same_for_the_form_and_the_saved_visit() {
+    let policy = VisitPolicy::default();
+    let call = input(
+        local(21, 30),
+        VisitMethod::Phone,
+        SignatureOutcome::NotTaken,
+    );
+    let (visit, warnings) = check(call, &policy, local(22, 0)).expect("a late call is recorded");
+    assert_eq!(warnings, vec![VisitWarning::CallOutsideHours]);
+    assert_eq!(
+        visit_warnings(visit.method, visit.visited_at, &policy),
+        warnings
+    );
+    assert!(visit_warnings(VisitMethod::Home, local(21, 30), &policy).is_empty());
+    assert!(visit_warnings(VisitMethod::Phone, local(10, 0), &policy).is_empty());
+}

@@ -162,6 +162,7 @@ pub async fn push(
     let mut patrol_wanted = PatrolWanted::default();
     let mut pass_ids: Vec<Uuid> = Vec::new();
     let mut intakes = Vec::new();
+    let mut visits = Vec::new();
     for m in &parsed {
         shas.extend(m.command.blobs().into_iter().map(|b| b.sha256));
         let c = match &m.command {
@@ -183,6 +184,10 @@ pub async fn push(
             }
             Command::Complaint(c) => {
                 intakes.push((m.entity_id, c));
+                continue;
+            }
+            Command::Visit(c) => {
+                visits.push((m.entity_id, c));
                 continue;
             }
         };
@@ -238,6 +243,7 @@ pub async fn push(
     };
     let mut passes = crate::release::sync::PushPasses::load(&mut tx, &pass_ids).await?;
     let mut complaints = crate::care::sync::PushComplaints::load(&mut tx, &intakes).await?;
+    let mut visits = crate::visits::sync::PushVisits::load(&mut tx, &visits, &my_sites).await?;
     let rounds_before: HashMap<Uuid, Round> =
         rounds.iter().map(|(k, v)| (*k, v.round.clone())).collect();
     patrol_wanted.routes.sort();
@@ -301,6 +307,7 @@ pub async fn push(
                 Command::WorkOrder(cmd) => cmd,
                 Command::Pass(cmd) => return passes.apply(m, cmd, &actor, at),
                 Command::Complaint(cmd) => return complaints.apply(m, cmd, &actor, at),
+                Command::Visit(cmd) => return visits.apply(m, cmd, &actor, at),
                 Command::Round(cmd) => {
                     // A round is the officer's alone: commands apply in order, and a refusal
                     // is final (no text merges, nobody else moves it on).
@@ -534,6 +541,7 @@ pub async fn push(
     patrol_repo::insert_notifications(&mut tx, &raised.notifications, received_at).await?;
     passes.write(&mut tx, received_at).await?;
     complaints.write(&mut tx).await?;
+    visits.write(&mut tx).await?;
     let meta: HashMap<Uuid, (Uuid, &'static str, DateTime<Utc>)> = parsed
         .iter()
         .map(|m| {

@@ -581,6 +581,28 @@ pub async fn month_signed_off(
     Ok(v.unwrap_or(false))
 }
 
+/// The months of these sites whose records are signed off (the chain's first step is done).
+pub async fn signed_off_months(
+    conn: &mut PgConnection,
+    sites: &[Uuid],
+) -> sqlx::Result<Vec<(Uuid, NaiveDate)>> {
+    sqlx::query_as(
+        "SELECT site_id, month FROM visit_reports
+         WHERE site_id = ANY($1) AND records_at IS NOT NULL FOR SHARE",
+    )
+    .bind(sites)
+    .fetch_all(conn)
+    .await
+}
+
+/// Which of these visit ids are stored already.
+pub async fn existing_ids(conn: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar("SELECT id FROM resident_visits WHERE id = ANY($1)")
+        .bind(ids)
+        .fetch_all(conn)
+        .await
+}
+
 pub async fn staff_names(
     conn: &mut PgConnection,
     ids: &[Uuid],

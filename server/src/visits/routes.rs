@@ -29,7 +29,10 @@ use domain::reference::UnitQuery;
 use domain::visits::cadence::cadence_progress;
 use domain::visits::policy::VisitPolicy;
 use domain::visits::quota::{quota_progress, year_coverage, CountedVisit};
-use domain::visits::record::{check_visit, local_date, VisitFacts, VisitId, VisitInput};
+use domain::visits::record::{
+    check_visit, manages_visits, reads_visits, records_visits, visit_warnings, VisitFacts, VisitId,
+    VisitInput,
+};
 use domain::visits::reporting::{apply_step, chain_status, next_month, ReportStep, StepState};
 use domain::visits::views::{
     ChainView, MonthProgress, PolicyRequest, StepDoneView, StepRequest, StepView, UnvisitedPage,
@@ -48,6 +51,7 @@ pub fn router() -> Router<AppState> {
             get(list_visits).post(log_visit),
         )
         .route("/api/v1/sites/{site}/visits/units", get(search_units))
+        .route("/api/v1/sites/{site}/visits/{id}", get(get_visit))
         .route("/api/v1/sites/{site}/visits/progress", get(progress))
         .route("/api/v1/sites/{site}/visits/unvisited", get(unvisited))
         .route("/api/v1/sites/{site}/visits/reports", get(chain))
@@ -59,24 +63,6 @@ pub fn router() -> Router<AppState> {
             "/api/v1/sites/{site}/visits/policy",
             get(get_policy).put(put_policy),
         )
-}
-
-/// Who records visits: 客服 / 总台接待, 客户主任 (patrol), the CS and centre managers.
-pub fn logs_visits(role: Role) -> bool {
-    matches!(
-        role,
-        Role::Desk | Role::Patrol | Role::CsMgr | Role::CenterMgr
-    )
-}
-
-/// Who reads the month's progress and the not-visited list.
-pub fn reads_visits(role: Role) -> bool {
-    logs_visits(role) || role == Role::Admin
-}
-
-/// Who sees every visitor's records and the monthly chain.
-pub fn manages_visits(role: Role) -> bool {
-    matches!(role, Role::CsMgr | Role::CenterMgr | Role::Admin)
 }
 
 fn require(auth: &Authenticated, rule: fn(Role) -> bool) -> Result<(), AccessError> {
@@ -122,7 +108,7 @@ pub async fn log_visit(
     Path(site): Path<String>,
     ApiJson(input): ApiJson<VisitInput>,
 ) -> Result<(StatusCode, Json<VisitSaved>), ApiError> {
-    require(&auth, logs_visits)?;
+    require(&auth, records_visits)?;
     let site = parse_site(&site)?;
     auth.require_site(site)?;
     let me = auth.profile().staff_id;
@@ -151,9 +137,7 @@ pub async fn log_visit(
     }
     let policy = repo::policy(&mut tx, site).await?;
     let now = Utc::now();
-    let at = input.visited_at.unwrap_or(now);
-    let day = local_date(at);
-    let month = day.with_day(1).unwrap_or(day);
+    let month = super::sync::visit_month(input.visited_at.unwrap_or(now));
     let signed_off = repo::month_signed_off(&mut tx, site, month).await?;
     let (visit, warnings) = check_visit(
         input,
@@ -213,6 +197,30 @@ pub async fn list_visits(
     ))
 }
 
+/// One visit, as the form shows it once saved: whether it counts toward the quota and what the
+/// visitor is told (a visit recorded offline lands through the sync push; the phone reads it
+/// back here). A visitor reads their own; a manager any of the site's.
+pub async fn get_visit(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((site, id)): Path<(String, String)>,
+) -> Result<Json<VisitSaved>, ApiError> {
+    require(&auth, reads_visits)?;
+    let site = parse_site(&site)?;
+    auth.require_site(site)?;
+    let id = crate::http::parse_id(&id)?;
+    let me = auth.profile();
+    let only = (!manages_visits(me.role)).then_some(me.staff_id);
+    let mut conn = state.pool.acquire().await?;
+    let visit = repo::visits(&mut conn, site, None, only, Some(VisitId(id)))
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::not_found("visit"))?;
+    let policy = repo::policy(&mut conn, site).await?;
+    let warnings = visit_warnings(visit.method, visit.visited_at, &policy);
+    Ok(Json(VisitSaved { visit, warnings }))
+}
+
 #[derive(Debug, Deserialize)]
 pub struct UnitSearch {
     q: String,
@@ -224,7 +232,7 @@ pub async fn search_units(
     Path(site): Path<String>,
     Query(UnitSearch { q }): Query<UnitSearch>,
 ) -> Result<Json<Vec<VisitUnit>>, ApiError> {
-    require(&auth, logs_visits)?;
+    require(&auth, records_visits)?;
     let site = parse_site(&site)?;
     auth.require_site(site)?;
     let q = UnitQuery::parse(&q).ok_or_else(|| {

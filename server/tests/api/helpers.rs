@@ -149,13 +149,24 @@ impl Device {
     }
 
     pub async fn push(&self, app: &TestApp, mutations: &[Value]) -> Value {
+        self.push_slow(app, mutations, chrono::Duration::zero())
+            .await
+    }
+
+    /// A push from a device whose clock runs `slow` behind the server's.
+    pub async fn push_slow(
+        &self,
+        app: &TestApp,
+        mutations: &[Value],
+        slow: chrono::Duration,
+    ) -> Value {
         let r = self
             .client
             .post(app.url("/api/sync/v1/push"))
             .json(&json!({
                 "protocol": 1,
                 "device_id": self.id,
-                "sent_at": Utc::now(),
+                "sent_at": Utc::now() - slow,
                 "mutations": mutations,
             }))
             .send()
@@ -224,13 +235,8 @@ pub async fn staff_id(app: &TestApp, username: &str) -> Uuid {
         .unwrap()
 }
 
-/// Uploads `size` bytes of a (fake) image from `dev` in one chunk and returns its reference.
-pub async fn upload_blob(
-    app: &TestApp,
-    dev: &Device,
-    content_type: &str,
-    size: usize,
-) -> domain::sync::wire::BlobRef {
+/// `size` bytes of a (fake) image and its reference, not uploaded yet.
+pub fn fake_blob(content_type: &str, size: usize) -> (Vec<u8>, domain::sync::wire::BlobRef) {
     use sha2::{Digest, Sha256};
     let bytes: Vec<u8> = Uuid::now_v7()
         .as_bytes()
@@ -239,23 +245,44 @@ pub async fn upload_blob(
         .take(size)
         .copied()
         .collect();
-    let sha = hex::encode(Sha256::digest(&bytes));
+    let blob = domain::sync::wire::BlobRef {
+        sha256: hex::encode(Sha256::digest(&bytes)),
+        size: bytes.len() as u64,
+        content_type: content_type.into(),
+    };
+    (bytes, blob)
+}
+
+/// Uploads a blob's bytes from `dev` in one chunk.
+pub async fn put_blob(
+    app: &TestApp,
+    dev: &Device,
+    blob: &domain::sync::wire::BlobRef,
+    bytes: &[u8],
+) {
     let r = dev
         .client
-        .put(app.url(&format!("/api/sync/v1/blobs/{sha}")))
+        .put(app.url(&format!("/api/sync/v1/blobs/{}", blob.sha256)))
         .header(
             "content-range",
             format!("bytes 0-{}/{}", bytes.len() - 1, bytes.len()),
         )
-        .header("x-blob-type", content_type)
-        .body(bytes.clone())
+        .header("x-blob-type", &blob.content_type)
+        .body(bytes.to_vec())
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    domain::sync::wire::BlobRef {
-        sha256: sha,
-        size: bytes.len() as u64,
-        content_type: content_type.into(),
-    }
+}
+
+/// Uploads `size` bytes of a (fake) image from `dev` in one chunk and returns its reference.
+pub async fn upload_blob(
+    app: &TestApp,
+    dev: &Device,
+    content_type: &str,
+    size: usize,
+) -> domain::sync::wire::BlobRef {
+    let (bytes, blob) = fake_blob(content_type, size);
+    put_blob(app, dev, &blob, &bytes).await;
+    blob
 }

@@ -73,9 +73,23 @@ async fn unvisited_units(app: &TestApp, building: &str, n: i64) -> Vec<Uuid> {
     .unwrap()
 }
 
+/// A daytime moment of this month already past: 10:00 China time on the latest such day. The
+/// tests ran at the hour CI runs them, and a visit saved "now" after 22:00 is refused by the
+/// site's rule. Only on the 1st before 10:00 is there no such moment; then it is now (and
+/// before 06:00 that is the night, which these tests then meet).
+fn daytime() -> DateTime<Utc> {
+    let t = latest_past(10, 0);
+    if t.with_timezone(&china()).month() == today().month() {
+        t
+    } else {
+        Utc::now()
+    }
+}
+
 fn visit(unit: Uuid) -> Value {
     json!({
         "unit_id": unit,
+        "visited_at": daytime(),
         "topics": ["security", "repairs"],
         "method": "home",
         "notes": "楼道灯不亮",
@@ -491,4 +505,155 @@ async fn the_site_picks_its_documents_reading(pool: PgPool) {
     late["visited_at"] = json!(latest_past(22, 30));
     let (s, e) = post(&csmgr, cx.url(""), &late).await;
     assert_eq!(s, 201, "{e}");
+}
+
+/// A visit made at a door with no signal, queued on the phone, lands through the sync push
+/// exactly once: it waits for its signature image, lands with the visitor and the visit's time
+/// corrected for the phone's clock, counts toward the quota, and a replay changes nothing.
+/// What the phone could not know (the household vacant, the site's 22:00 limit) and every bad
+/// command is refused with its code, and saves nothing.
+#[sqlx::test]
+async fn a_visit_made_offline_lands_once_through_sync(pool: PgPool) {
+    use crate::helpers::{fake_blob, put_blob, Device};
+    let cx = Ctx::new(pool).await;
+    let fenglin = cx.app.site_id("fenglin").await;
+    let u = unvisited_units(&cx.app, "3", 1).await[0];
+    let mut officer = Device::new(&cx.app, "patrol1").await;
+    // The phone's clock runs three minutes slow: it says the visit was at 09:57 and the
+    // mutation made at 09:58 when the server's clock said 10:00 and 10:01.
+    let visited = daytime();
+    let slow = Duration::minutes(3);
+    let visit_cmd =
+        |site: Uuid, body: Value| json!({"type": "record", "site_id": site, "visit": body});
+    let queued = |dev: &mut Device, id: Uuid, cmd: Value| {
+        let mut m = dev.mutation_at(id, None, cmd, visited + Duration::minutes(1) - slow);
+        m["command"]["kind"] = json!("visit");
+        m
+    };
+    let (image, signature) = fake_blob("image/png", 2_000);
+    let mut body = visit(u);
+    body["visited_at"] = json!(visited - slow);
+    body["signature"] = json!({"outcome": "signed", "image": signature, "signer": "李先生"});
+    let id = Uuid::now_v7();
+    let m = queued(&mut officer, id, visit_cmd(cx.site, body.clone()));
+    let outcome = |r: &Value| r["results"][0]["outcome"].clone();
+    let n_before = cx.visits_in_db().await;
+
+    // The signature image is not uploaded yet: the visit waits, nothing is recorded.
+    let r = officer
+        .push_slow(&cx.app, std::slice::from_ref(&m), slow)
+        .await;
+    assert_eq!(outcome(&r)["status"], "deferred", "{r}");
+    assert_eq!(cx.visits_in_db().await, n_before);
+    put_blob(&cx.app, &officer, &signature, &image).await;
+    let r = officer
+        .push_slow(&cx.app, std::slice::from_ref(&m), slow)
+        .await;
+    assert_eq!(outcome(&r)["status"], "applied", "{r}");
+    assert_eq!(cx.visits_in_db().await, n_before + 1);
+
+    // The phone reads it back as the form shows it.
+    let (s, v) = get(&officer.client, cx.url(&format!("/{id}"))).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["visit"]["counted"], true, "{v}");
+    assert_eq!(v["visit"]["signature"]["outcome"], "signed");
+    assert_eq!(
+        v["visit"]["visitor"],
+        json!(staff_id(&cx.app, "patrol1").await)
+    );
+    let at: DateTime<Utc> = v["visit"]["visited_at"].as_str().unwrap().parse().unwrap();
+    assert!(
+        (at - visited).num_seconds().abs() <= 5,
+        "the visit's time on the server's clock: {at}, want {visited}"
+    );
+    assert_eq!(v["warnings"], json!([]));
+
+    // The same mutation again (the answer was lost): the same answer, nothing twice.
+    let r = officer
+        .push_slow(&cx.app, std::slice::from_ref(&m), slow)
+        .await;
+    assert_eq!(outcome(&r)["status"], "applied", "{r}");
+    assert_eq!(cx.visits_in_db().await, n_before + 1);
+
+    // Another visitor (not a manager) does not read it; the CS manager does.
+    let desk = cx.app.signed_in("desk1").await;
+    let (s, _) = get(&desk, cx.url(&format!("/{id}"))).await;
+    assert_eq!(s, 404);
+    let csmgr = cx.app.signed_in("csmgr").await;
+    let (s, _) = get(&csmgr, cx.url(&format!("/{id}"))).await;
+    assert_eq!(s, 200);
+    let (s, _) = get(&csmgr, cx.url("/not-an-id")).await;
+    assert_eq!(s, 400);
+
+    let code = |r: &Value| outcome(r)["code"].as_str().unwrap_or("").to_string();
+    let message = |r: &Value| outcome(r)["message"].as_str().unwrap_or("").to_string();
+    let plain = |unit: Uuid| {
+        let mut b = visit(unit);
+        b["visited_at"] = json!(visited - slow);
+        b
+    };
+    // Another mutation for the same visit id.
+    let again = queued(&mut officer, id, visit_cmd(cx.site, plain(u)));
+    assert_eq!(
+        code(&officer.push(&cx.app, &[again]).await),
+        "already_exists"
+    );
+    // A household of another site, and one that does not exist.
+    let fl = unit(&cx.app, "fenglin", "1", "1", "201").await;
+    for other in [fl, Uuid::now_v7()] {
+        let m = queued(
+            &mut officer,
+            Uuid::now_v7(),
+            visit_cmd(cx.site, plain(other)),
+        );
+        assert_eq!(code(&officer.push(&cx.app, &[m]).await), "unit_not_in_site");
+    }
+    // A vacant unit: the phone could not know; nobody to visit.
+    let vacant: Uuid = sqlx::query_scalar(
+        "SELECT u.id FROM units u JOIN sites s ON s.id = u.site_id WHERE s.code = 'cuihu' AND u.occupancy = 'vacant' LIMIT 1",
+    )
+    .fetch_one(&cx.app.pool)
+    .await
+    .unwrap();
+    let m = queued(
+        &mut officer,
+        Uuid::now_v7(),
+        visit_cmd(cx.site, plain(vacant)),
+    );
+    let r = officer.push(&cx.app, &[m]).await;
+    assert_eq!(
+        (code(&r), message(&r)),
+        ("invalid_input".into(), "unit vacant".into())
+    );
+    // After 22:00 at the door: the site's limit, which only the server knows.
+    let mut late = plain(u);
+    late["visited_at"] = json!(latest_past(22, 30));
+    // (queued now, after the visit)
+    let mut m = officer.mutation(Uuid::now_v7(), None, visit_cmd(cx.site, late));
+    m["command"]["kind"] = json!("visit");
+    let r = officer.push(&cx.app, &[m]).await;
+    assert_eq!(
+        (code(&r), message(&r)),
+        ("invalid_input".into(), "visit too late".into())
+    );
+    // A site the officer does not work at.
+    let m = queued(&mut officer, Uuid::now_v7(), visit_cmd(fenglin, plain(fl)));
+    assert_eq!(code(&officer.push(&cx.app, &[m]).await), "site_forbidden");
+    // A technician does not record visits.
+    let mut tech = Device::new(&cx.app, "tech1").await;
+    let m = queued(&mut tech, Uuid::now_v7(), visit_cmd(cx.site, plain(u)));
+    assert_eq!(code(&tech.push(&cx.app, &[m]).await), "forbidden");
+    // A corrupt outbox record (an unknown field) is refused alone.
+    let mut bad = plain(u);
+    bad["mood"] = json!("happy");
+    let m = queued(&mut officer, Uuid::now_v7(), visit_cmd(cx.site, bad));
+    assert_eq!(
+        code(&officer.push(&cx.app, &[m]).await),
+        "malformed_mutation"
+    );
+    assert_eq!(
+        cx.visits_in_db().await,
+        n_before + 1,
+        "nothing else recorded"
+    );
 }

@@ -1,7 +1,8 @@
-//! 业户访问 (走访) screens, online over the REST API: `/visits` (this month's quota progress
-//! with the deficit, the cadence targets, my visits; the manager sees every visitor), the
-//! 《业户访问记录》 form `/visits/new` (phone), `/visits/unvisited` (households not visited this
-//! year, by building) and `/visits/reports` (the monthly chain with its due days, tablet).
+//! 业户访问 (走访) screens: `/visits` (this month's quota progress with the deficit, the cadence
+//! targets, the visits still on this phone, my visits; the manager sees every visitor), the
+//! 《业户访问记录》 form `/visits/new` (phone; works with no signal through the outbox),
+//! `/visits/unvisited` (households not visited this year, by building) and `/visits/reports`
+//! (the monthly chain with its due days, tablet). Apart from the form, they read the REST API.
 
 mod new;
 mod reports;
@@ -14,27 +15,17 @@ pub use unvisited::UnvisitedPage;
 use crate::api::{self, ApiFailure};
 use crate::frame::{use_profile, Guarded};
 use crate::i18n::{role_msg, use_i18n, I18n, Msg};
+use crate::offline::client;
 use chrono::{DateTime, Utc};
 use domain::access::Area;
 use domain::people::Role;
 use domain::visits::policy::CadencePeriod;
+use domain::visits::record::{manages_visits, records_visits};
 use domain::visits::record::{SignatureOutcome, VisitMethod, VisitTopic};
 use domain::visits::reporting::{ReportStep, StepState};
 use domain::visits::views::{MonthProgress, VisitView};
 use domain::work_orders::sla::china;
 use leptos::prelude::*;
-
-/// Who records visits (the server checks the same).
-pub(crate) fn logs_visits(role: Role) -> bool {
-    matches!(
-        role,
-        Role::Desk | Role::Patrol | Role::CsMgr | Role::CenterMgr
-    )
-}
-
-pub(crate) fn manages_visits(role: Role) -> bool {
-    matches!(role, Role::CsMgr | Role::CenterMgr | Role::Admin)
-}
 
 pub(crate) fn topic_msg(t: VisitTopic) -> Msg {
     match t {
@@ -99,29 +90,35 @@ pub(crate) fn local_dt(at: DateTime<Utc>) -> String {
 pub(crate) fn error_text(i18n: I18n, e: &ApiFailure) -> String {
     let m = match e {
         ApiFailure::Network => Some(Msg::VisitsErrOffline),
-        ApiFailure::Api { body, .. } => match body.code.as_str() {
-            "no_topics" => Some(Msg::VisitsErrNoTopics),
-            "visit_too_late" => Some(Msg::VisitsErrTooLate),
-            "visit_in_future" => Some(Msg::VisitsErrFuture),
-            "unit_other_site" => Some(Msg::VisitsErrOtherSite),
-            "unit_vacant" => Some(Msg::VisitsErrVacant),
-            "month_closed" => Some(Msg::VisitsErrMonthClosed),
-            "bad_signature" => Some(Msg::VisitsErrSignature),
-            "signature_by_phone" => Some(Msg::VisitsErrSignaturePhone),
-            "out_of_order" => Some(Msg::VisitsErrOutOfOrder),
-            "already_done" => Some(Msg::VisitsErrAlreadyDone),
-            "wrong_role" => Some(Msg::VisitsErrWrongRole),
-            "month_not_over" => Some(Msg::VisitsErrMonthNotOver),
-            "bad_text" => Some(Msg::VisitsErrBadText),
-            "forbidden" | "site_forbidden" => Some(Msg::VisitsErrForbidden),
-            _ => None,
-        },
+        ApiFailure::Api { body, .. } => refusal_msg(&body.code),
         _ => None,
     };
     let lang = i18n.0.get_untracked();
     match m {
         Some(m) => lang.text(m).to_owned(),
         None => crate::i18n::fill(lang.text(Msg::VisitsErrFailed), &[("code", e.code())]),
+    }
+}
+
+/// The text of a visit refusal by its code (the API's, or the sync push's for a queued visit).
+pub(crate) fn refusal_msg(code: &str) -> Option<Msg> {
+    match code {
+        "no_topics" => Some(Msg::VisitsErrNoTopics),
+        "visit_too_late" => Some(Msg::VisitsErrTooLate),
+        "visit_in_future" => Some(Msg::VisitsErrFuture),
+        "unit_other_site" => Some(Msg::VisitsErrOtherSite),
+        "unit_vacant" => Some(Msg::VisitsErrVacant),
+        "month_closed" => Some(Msg::VisitsErrMonthClosed),
+        "bad_signature" => Some(Msg::VisitsErrSignature),
+        "signature_by_phone" => Some(Msg::VisitsErrSignaturePhone),
+        "out_of_order" => Some(Msg::VisitsErrOutOfOrder),
+        "already_done" => Some(Msg::VisitsErrAlreadyDone),
+        "wrong_role" => Some(Msg::VisitsErrWrongRole),
+        "month_not_over" => Some(Msg::VisitsErrMonthNotOver),
+        "bad_text" => Some(Msg::VisitsErrBadText),
+        "unit_not_in_site" | "unit_not_found" => Some(Msg::VisitsErrNotInSite),
+        "forbidden" | "site_forbidden" => Some(Msg::VisitsErrForbidden),
+        _ => None,
     }
 }
 
@@ -183,7 +180,7 @@ fn VisitsHome() -> impl IntoView {
             <h1>{move || i18n.t(Msg::VisitsTitle)}</h1>
             <VisitSitePicker site />
             <div class="visits-actions">
-                {logs_visits(role).then(|| view! {
+                {records_visits(role).then(|| view! {
                     <a class="button primary visits-record" id="visit-new" href="/visits/new">"＋ " {move || i18n.t(Msg::VisitsRecord)}</a>
                 })}
                 <a class="button" id="visits-unvisited-link" href="/visits/unvisited">{move || i18n.t(Msg::VisitsUnvisitedLink)}</a>
@@ -199,6 +196,7 @@ fn VisitsHome() -> impl IntoView {
                 }
                 Some(Ok(p)) => view! { <ProgressCard p manager /> }.into_any(),
             }}
+            <PendingVisits site />
             <VisitList site mine=!manager />
         </section>
     }
@@ -348,5 +346,66 @@ fn VisitRow(v: VisitView, show_visitor: bool) -> impl IntoView {
                 }}
             </p>
         </li>
+    }
+}
+
+/// Visits recorded on this phone that the server has not stored yet: 待同步, or the reason it
+/// refused one (the entry waits on the outbox page). Gone once they land.
+#[component]
+fn PendingVisits(site: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = crate::offline::use_sync_status();
+    let pending = LocalResource::new(move || {
+        sync.data_version.track();
+        let site = site.get();
+        async move {
+            let list = client::pending_visits().await;
+            if list.is_empty() {
+                return Vec::new();
+            }
+            let reference = client::reference().await;
+            list.into_iter()
+                .filter(|p| Some(p.site_id.to_string()) == site)
+                .map(|p| {
+                    let label = reference
+                        .as_ref()
+                        .and_then(|r| r.units.iter().find(|u| u.id == p.visit.unit_id))
+                        .map(|u| u.label.clone())
+                        .unwrap_or_default();
+                    (p, label)
+                })
+                .collect::<Vec<_>>()
+        }
+    });
+    move || {
+        let list = pending.get().unwrap_or_default();
+        (!list.is_empty()).then(|| view! {
+            <section class="card visits-pending" data-testid="visit-pending-list">
+                <h2>{move || i18n.t(Msg::VisitsPendingTitle)}</h2>
+                <ul class="visits-rows">
+                    {list.into_iter().map(|(p, label)| {
+                        let refused = p.refused.map(|(_, code)| code);
+                        let topics = p.visit.topics.clone();
+                        view! {
+                            <li class="visits-row pending" data-testid="visit-pending" data-id=p.id.to_string()
+                                data-refused=refused.clone()>
+                                <div class="visits-row-head">
+                                    <strong>{label}</strong>
+                                    <span class="muted small">{p.visit.visited_at.map(local_dt)}</span>
+                                    <span class="badge">{move || i18n.t(Msg::VisitsPending)}</span>
+                                </div>
+                                <p class="small">{move || topics.iter().map(|t| i18n.t(topic_msg(*t))).collect::<Vec<_>>().join("；")}</p>
+                                {refused.clone().map(|code| {
+                                    let reason = refusal_msg(&code).map(|m| i18n.t(m).to_owned()).unwrap_or(code);
+                                    view! {
+                                        <a class="form-error" href="/outbox">{i18n.tf(Msg::VisitsPendingRefused, &[("reason", reason)])}</a>
+                                    }
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })
     }
 }

@@ -1,22 +1,28 @@
 //! `/visits/new`: 《业户访问记录》 on a phone. Find the household by its room, tick the topics,
 //! pick the way, write the resident's opinions, then the signature: the resident signs on the
-//! pad, or 业户拒绝签名 is recorded (never forced); a call needs none. Saved online; the
-//! answer says whether the household counts toward this month's quota. `?unit=<id>&label=…`
-//! (from the not-visited list) picks the household.
+//! pad, or 业户拒绝签名 is recorded (never forced); a call needs none. The record goes into the
+//! phone's outbox first (a door in a basement has no signal) and the sync engine lands it once;
+//! the answer then says whether the household counts toward this month's quota.
+//! `?unit=<id>&label=…` (from the not-visited list) picks the household; with no signal the
+//! household is found in the phone's own list of units.
 
-use super::{error_text, first_site, logs_visits, method_msg, topic_msg, VisitSitePicker};
+use super::{error_text, first_site, method_msg, refusal_msg, topic_msg, VisitSitePicker};
 use crate::api::{self, ApiFailure};
 use crate::frame::{use_profile, Guarded};
 use crate::i18n::{use_i18n, Msg};
+use crate::offline::client;
+use crate::pages::repairs::{from_local_input, now};
 use crate::pages::signature::{Pad, SignaturePad};
-use chrono::{NaiveDateTime, TimeZone, Utc};
 use domain::access::Area;
-use domain::ids::UnitId;
-use domain::visits::record::{SignatureOutcome, VisitInput, VisitMethod, VisitTopic, VisitWarning};
+use domain::ids::{SiteId, UnitId};
+use domain::visits::record::{
+    records_visits, SignatureOutcome, VisitCommand, VisitInput, VisitMethod, VisitTopic,
+    VisitWarning,
+};
 use domain::visits::views::{VisitSaved, VisitUnit};
-use domain::work_orders::sla::china;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use uuid::Uuid;
 
 #[component]
 pub fn NewVisitPage() -> impl IntoView {
@@ -39,19 +45,34 @@ fn encode(s: &str) -> String {
         .collect()
 }
 
-/// The result of a save, shown in place of the form.
+/// The visit just saved on this phone, shown in place of the form until it lands.
 #[derive(Clone)]
 struct Done {
+    id: Uuid,
+    site: String,
     label: String,
-    counted: bool,
-    warnings: Vec<VisitWarning>,
+}
+
+/// Where the saved visit is: still on the phone (maybe refused), or on the server.
+#[derive(Clone)]
+enum Landing {
+    Pending(Option<String>),
+    Landed(Box<VisitSaved>),
+}
+
+/// A household the search found: from the server (with occupancy and this month's visits) or,
+/// with no signal, from the phone's own list of units.
+#[derive(Clone)]
+enum Found {
+    Online(Vec<VisitUnit>),
+    Offline(Vec<(UnitId, String)>),
 }
 
 #[component]
 fn NewVisit() -> impl IntoView {
     let i18n = use_i18n();
     let role = use_profile().map(|p| p.role);
-    if !role.is_some_and(logs_visits) {
+    if !role.is_some_and(records_visits) {
         return view! { <p class="form-error">{move || i18n.t(Msg::VisitsErrForbidden)}</p> }
             .into_any();
     }
@@ -88,13 +109,29 @@ fn NewVisit() -> impl IntoView {
             if q.is_empty() || picked {
                 return None;
             }
-            Some(
-                api::get_json::<Vec<VisitUnit>>(&format!(
-                    "/api/v1/sites/{site}/visits/units?q={}",
-                    encode(&q)
-                ))
-                .await,
-            )
+            let online = api::get_json::<Vec<VisitUnit>>(&format!(
+                "/api/v1/sites/{site}/visits/units?q={}",
+                encode(&q)
+            ))
+            .await;
+            Some(match online {
+                Ok(list) => Ok(Found::Online(list)),
+                Err(ApiFailure::Network) => {
+                    let site = SiteId::parse(&site).ok();
+                    let units = client::reference()
+                        .await
+                        .map(|r| {
+                            r.find_units(&q)
+                                .into_iter()
+                                .filter(|u| Some(u.site_id) == site)
+                                .map(|u| (u.id, u.label.clone()))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    Ok(Found::Offline(units))
+                }
+                Err(e) => Err(e),
+            })
         }
     });
 
@@ -117,12 +154,10 @@ fn NewVisit() -> impl IntoView {
         if picked.is_empty() {
             return refuse_local("no_topics", Msg::VisitsErrNoTopics);
         }
-        let visited_at = {
-            let w = when.get_untracked();
-            NaiveDateTime::parse_from_str(w.trim(), "%Y-%m-%dT%H:%M")
-                .ok()
-                .and_then(|t| china().from_local_datetime(&t).single())
-                .map(|t| t.with_timezone(&Utc))
+        // The phone's clock when left out: the push corrects it like the mutation's own time.
+        let visited_at = from_local_input(&when.get_untracked()).unwrap_or_else(now);
+        let Ok(site_id) = SiteId::parse(&site) else {
+            return;
         };
         let m = method.get_untracked();
         busy.set(true);
@@ -146,10 +181,9 @@ fn NewVisit() -> impl IntoView {
             } else {
                 SignatureOutcome::NotTaken
             };
-            let signed = matches!(signature, SignatureOutcome::Signed { .. });
             let input = VisitInput {
                 unit_id,
-                visited_at,
+                visited_at: Some(visited_at),
                 topics: picked,
                 method: m,
                 notes: notes.get_untracked(),
@@ -157,35 +191,26 @@ fn NewVisit() -> impl IntoView {
                 signature,
                 feedback_requested: feedback.get_untracked(),
             };
-            let body = serde_json::to_value(&input).unwrap_or_default();
-            let r =
-                api::post_json::<VisitSaved>(&format!("/api/v1/sites/{site}/visits"), &body).await;
+            let id = Uuid::now_v7();
+            let cmd = VisitCommand::Record {
+                site_id,
+                visit: input,
+            };
+            let r = client::submit_visit(id, cmd).await;
             let _ = busy.try_set(false);
             match r {
-                Ok(saved) => {
-                    if signed {
-                        // The signature image waits in the device's store: send it now.
-                        crate::offline::client::sync_now();
-                    }
-                    done.set(Some(Done {
-                        label,
-                        counted: saved.visit.counted,
-                        warnings: saved.warnings,
-                    }));
-                }
-                Err(e) => {
-                    let t = error_text(i18n, &e);
-                    let code = match &e {
-                        ApiFailure::Api { body, .. } => body.code.clone(),
-                        other => other.code(),
-                    };
-                    error.set(Some((code, t)));
+                Ok(()) => done.set(Some(Done { id, site, label })),
+                Err((m, detail)) => {
+                    let text = refusal_msg(&detail)
+                        .map(|r| i18n.t(r).to_owned())
+                        .unwrap_or_else(|| format!("{} {detail}", i18n.t(m)));
+                    error.set(Some((detail, text)));
                 }
             }
         });
     };
 
-    let again = move |_| {
+    let again = move |()| {
         done.set(None);
         unit.set(None);
         unit_query.set(String::new());
@@ -204,22 +229,7 @@ fn NewVisit() -> impl IntoView {
         <section class="visit-new" id="visit-new-page">
             <a class="back" href="/visits">{move || i18n.t(Msg::VisitsBack)}</a>
             <h1>{move || i18n.t(Msg::VisitsNewTitle)}</h1>
-            <Show when=move || done.get().is_some()>
-                {move || done.get().map(|d| {
-                    let label = d.label.clone();
-                    let late_call = d.warnings.contains(&VisitWarning::CallOutsideHours);
-                    view! {
-                        <div class="card visit-saved" data-testid="visit-saved" data-counted=d.counted.to_string()>
-                            <p>{move || i18n.tf(if d.counted { Msg::VisitsSavedCounted } else { Msg::VisitsSavedRepeat }, &[("unit", label.clone())])}</p>
-                            {late_call.then(|| view! { <p class="notice" data-testid="visit-warning">{move || i18n.t(Msg::VisitsWarnCall)}</p> })}
-                            <div class="inline">
-                                <a class="button primary" href="/visits" data-testid="visit-back">{move || i18n.t(Msg::VisitsBack)}</a>
-                                <button type="button" class="button" data-testid="visit-another" on:click=again>{move || i18n.t(Msg::VisitsAnother)}</button>
-                            </div>
-                        </div>
-                    }
-                })}
-            </Show>
+            {move || done.get().map(|d| view! { <Saved d again=Callback::new(again) /> })}
             <Show when=move || done.get().is_none()>
             <form class="visit-form" on:submit=submit>
                 <VisitSitePicker site />
@@ -245,8 +255,21 @@ fn NewVisit() -> impl IntoView {
                                         let t = error_text(i18n, &e);
                                         view! { <p class="muted small">{t}</p> }.into_any()
                                     }
-                                    Some(Ok(list)) if list.is_empty() => view! { <p class="muted small">{move || i18n.t(Msg::VisitsUnitNone)}</p> }.into_any(),
-                                    Some(Ok(list)) => list.into_iter().map(|u| {
+                                    Some(Ok(Found::Offline(list))) if list.is_empty() => view! { <p class="muted small">{move || i18n.t(Msg::VisitsUnitNone)}</p> }.into_any(),
+                                    Some(Ok(Found::Online(list))) if list.is_empty() => view! { <p class="muted small">{move || i18n.t(Msg::VisitsUnitNone)}</p> }.into_any(),
+                                    Some(Ok(Found::Offline(list))) => view! {
+                                        <p class="muted small" data-testid="visit-unit-offline">{move || i18n.t(Msg::VisitsUnitOffline)}</p>
+                                        {list.into_iter().map(|(id, label)| {
+                                            let l2 = label.clone();
+                                            view! {
+                                                <button type="button" class="pick" data-testid="visit-unit-pick"
+                                                    on:click=move |_| unit.set(Some((id, l2.clone())))>
+                                                    <strong>{label}</strong>
+                                                </button>
+                                            }
+                                        }).collect_view()}
+                                    }.into_any(),
+                                    Some(Ok(Found::Online(list))) => list.into_iter().map(|u| {
                                         let id = u.unit_id;
                                         let label = u.label.clone();
                                         let occupied = u.occupancy.is_occupied();
@@ -349,4 +372,68 @@ fn NewVisit() -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// The saved visit: 待同步 while it waits on the phone (or the reason the server refused it,
+/// with the way to the outbox page), then whether it counts toward the month's quota. Read
+/// again whenever the sync engine changes local data.
+#[component]
+fn Saved(d: Done, again: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = crate::offline::use_sync_status();
+    let (id, site) = (d.id, d.site.clone());
+    let landing = LocalResource::new(move || {
+        sync.data_version.track();
+        let site = site.clone();
+        async move {
+            if let Some(p) = client::pending_visits()
+                .await
+                .into_iter()
+                .find(|p| p.id == id)
+            {
+                return Some(Landing::Pending(p.refused.map(|(_, code)| code)));
+            }
+            api::get_json::<VisitSaved>(&format!("/api/v1/sites/{site}/visits/{id}"))
+                .await
+                .ok()
+                .map(|saved| Landing::Landed(Box::new(saved)))
+        }
+    });
+    let label = d.label;
+    view! {
+        {move || {
+            let label = label.clone();
+            let (state, counted, body) = match landing.get().flatten() {
+                Some(Landing::Landed(saved)) => {
+                    let counted = saved.visit.counted;
+                    let late_call = saved.warnings.contains(&VisitWarning::CallOutsideHours);
+                    let m = if counted { Msg::VisitsSavedCounted } else { Msg::VisitsSavedRepeat };
+                    ("saved", Some(counted), view! {
+                        <p>{i18n.tf(m, &[("unit", label)])}</p>
+                        {late_call.then(|| view! { <p class="notice" data-testid="visit-warning">{i18n.t(Msg::VisitsWarnCall)}</p> })}
+                    }.into_any())
+                }
+                Some(Landing::Pending(Some(code))) => {
+                    let reason = refusal_msg(&code).map(|m| i18n.t(m).to_owned()).unwrap_or(code);
+                    ("refused", None, view! {
+                        <p class="form-error">{i18n.tf(Msg::VisitsPendingRefused, &[("reason", reason)])}</p>
+                        <a href="/outbox">{i18n.t(Msg::VisitsOpenOutbox)}</a>
+                    }.into_any())
+                }
+                _ => ("pending", None, view! {
+                    <p><span class="badge">{i18n.t(Msg::VisitsPending)}</span> " " {i18n.tf(Msg::VisitsSavedOffline, &[("unit", label)])}</p>
+                }.into_any()),
+            };
+            view! {
+                <div class="card visit-saved" data-testid="visit-saved" data-state=state
+                    data-id=id.to_string() data-counted=counted.map(|c| c.to_string())>
+                    {body}
+                    <div class="inline">
+                        <a class="button primary" href="/visits" data-testid="visit-back">{move || i18n.t(Msg::VisitsBack)}</a>
+                        <button type="button" class="button" data-testid="visit-another" on:click=move |_| again.run(())>{move || i18n.t(Msg::VisitsAnother)}</button>
+                    </div>
+                </div>
+            }
+        }}
+    }
 }

@@ -1,11 +1,12 @@
 //! `/visits/unvisited`: the occupied households not visited this calendar year, by building,
 //! a page at a time, toward every household once a year. Each links to the visit form.
 
-use super::{error_text, first_site, local_dt, logs_visits, VisitSitePicker};
+use super::{error_text, first_site, local_dt, VisitSitePicker};
 use crate::api;
 use crate::frame::{use_profile, Guarded};
 use crate::i18n::{occupancy_msg, use_i18n, Msg};
 use domain::access::Area;
+use domain::visits::record::records_visits;
 use domain::visits::views::UnvisitedPage as Page;
 use leptos::prelude::*;
 
@@ -34,7 +35,7 @@ fn encode(s: &str) -> String {
 #[component]
 fn Unvisited() -> impl IntoView {
     let i18n = use_i18n();
-    let can_log = use_profile().is_some_and(|p| logs_visits(p.role));
+    let can_log = use_profile().is_some_and(|p| records_visits(p.role));
     let site = RwSignal::new(first_site());
     let building = RwSignal::new(None::<String>);
     let page = RwSignal::new(1u32);
