@@ -119,23 +119,32 @@ pub mod client {
         Vec::new()
     }
 
+    /// Runs one of the engine's submits and words its refusal for the form: the message and
+    /// the reason. With no engine (the store could not open) nothing is queued.
+    #[cfg(feature = "hydrate")]
+    async fn on_engine<F, Fut>(submit: F) -> Result<(), (Msg, String)>
+    where
+        F: FnOnce(std::rc::Rc<super::engine::Engine>) -> Fut,
+        Fut: std::future::Future<Output = Result<(), super::engine::SubmitError>>,
+    {
+        let Some(e) = engine() else {
+            return Err((Msg::SyncStorageFailed, String::new()));
+        };
+        submit(e).await.map_err(|err| (err.msg(), err.detail()))
+    }
+
+    /// The server's render has no outbox.
+    #[cfg(not(feature = "hydrate"))]
+    fn no_engine<T>(_: T) -> Result<(), (Msg, String)> {
+        Err((Msg::SyncStorageFailed, String::new()))
+    }
+
     /// Queues a command; `Err` carries the message to show (the reason first).
     pub async fn submit(entity: Uuid, cmd: WorkOrderCommand) -> Result<(), (Msg, String)> {
         #[cfg(feature = "hydrate")]
-        {
-            let Some(e) = engine() else {
-                return Err((Msg::SyncStorageFailed, String::new()));
-            };
-            return e
-                .submit(entity, cmd)
-                .await
-                .map_err(|err| (err.msg(), err.detail()));
-        }
+        return on_engine(|e| async move { e.submit(entity, cmd).await }).await;
         #[cfg(not(feature = "hydrate"))]
-        {
-            let _ = (entity, cmd);
-            Err((Msg::SyncStorageFailed, String::new()))
-        }
+        no_engine((entity, cmd))
     }
 
     /// The patrol rounds on this device (the officer's own; every round of the sites for a
@@ -261,20 +270,9 @@ pub mod client {
     /// first). `Ok` only once the outbox entry is on disk.
     pub async fn submit_complaint(cmd: IntakeCommand) -> Result<(), (Msg, String)> {
         #[cfg(feature = "hydrate")]
-        {
-            let Some(e) = engine() else {
-                return Err((Msg::SyncStorageFailed, String::new()));
-            };
-            return e
-                .submit_complaint(cmd)
-                .await
-                .map_err(|err| (err.msg(), err.detail()));
-        }
+        return on_engine(|e| async move { e.submit_complaint(cmd).await }).await;
         #[cfg(not(feature = "hydrate"))]
-        {
-            let _ = cmd;
-            Err((Msg::SyncStorageFailed, String::new()))
-        }
+        no_engine(cmd)
     }
 
     /// The outbox entries the server has not applied, of the commands `pick` takes: what each
@@ -335,20 +333,9 @@ pub mod client {
     /// `Ok` only once the outbox entry is on disk.
     pub async fn submit_visit(id: Uuid, cmd: VisitCommand) -> Result<(), (Msg, String)> {
         #[cfg(feature = "hydrate")]
-        {
-            let Some(e) = engine() else {
-                return Err((Msg::SyncStorageFailed, String::new()));
-            };
-            return e
-                .submit_visit(id, cmd)
-                .await
-                .map_err(|err| (err.msg(), err.detail()));
-        }
+        return on_engine(|e| async move { e.submit_visit(id, cmd).await }).await;
         #[cfg(not(feature = "hydrate"))]
-        {
-            let _ = (id, cmd);
-            Err((Msg::SyncStorageFailed, String::new()))
-        }
+        no_engine((id, cmd))
     }
 
     /// The visits this device recorded that the server has not stored yet, newest first.
