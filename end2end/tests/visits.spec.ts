@@ -209,9 +209,11 @@ test('a visit at a door with no signal is kept on the phone and recorded once wh
   await record(latestPast(22, 30, false));
   await expect(saved).toHaveAttribute('data-state', 'pending');
   await context.setOffline(false);
-  await syncNow(page);
+  // (not `syncNow`: that waits for an empty outbox, and a refused entry stays for the user)
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
   await expect(saved).toHaveAttribute('data-state', 'refused', { timeout: 15_000 });
   await expect(saved).toContainText('22:00');
+  await expect(page.locator('#sync-badge')).toHaveAttribute('data-attention', '1');
   await goto(page, '/visits');
   const row = page.getByTestId('visit-pending');
   await expect(row).toHaveCount(1);
