@@ -385,6 +385,7 @@ fn PendingVisits(site: RwSignal<Option<String>>) -> impl IntoView {
                 <ul class="visits-rows">
                     {list.into_iter().map(|(p, label)| {
                         let refused = p.refused.map(|(_, code)| code);
+                        let refused_tag = refused.is_some();
                         let topics = p.visit.topics.clone();
                         view! {
                             <li class="visits-row pending" data-testid="visit-pending" data-id=p.id.to_string()
@@ -392,13 +393,18 @@ fn PendingVisits(site: RwSignal<Option<String>>) -> impl IntoView {
                                 <div class="visits-row-head">
                                     <strong>{label}</strong>
                                     <span class="muted small">{p.visit.visited_at.map(local_dt)}</span>
-                                    <span class="badge">{move || i18n.t(Msg::VisitsPending)}</span>
+                                    <span class=if refused.is_some() { "tag visits-refused" } else { "tag visits-pending-tag" }>
+                                        {move || i18n.t(if refused_tag { Msg::VisitsNeedsAttention } else { Msg::VisitsPending })}
+                                    </span>
                                 </div>
                                 <p class="small">{move || topics.iter().map(|t| i18n.t(topic_msg(*t))).collect::<Vec<_>>().join("；")}</p>
                                 {refused.clone().map(|code| {
                                     let reason = refusal_msg(&code).map(|m| i18n.t(m).to_owned()).unwrap_or(code);
                                     view! {
-                                        <a class="form-error" href="/outbox">{i18n.tf(Msg::VisitsPendingRefused, &[("reason", reason)])}</a>
+                                        <p class="small visits-refusal">
+                                            {i18n.tf(Msg::VisitsPendingRefused, &[("reason", reason)])} " "
+                                            <a href="/outbox">{i18n.t(Msg::VisitsOpenOutbox)}</a>
+                                        </p>
                                     }
                                 })}
                             </li>

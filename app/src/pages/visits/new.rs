@@ -421,7 +421,7 @@ fn Saved(d: Done, again: Callback<()>) -> impl IntoView {
                     }.into_any())
                 }
                 _ => ("pending", None, view! {
-                    <p><span class="badge">{i18n.t(Msg::VisitsPending)}</span> " " {i18n.tf(Msg::VisitsSavedOffline, &[("unit", label)])}</p>
+                    <p><span class="tag visits-pending-tag">{i18n.t(Msg::VisitsPending)}</span> " " {i18n.tf(Msg::VisitsSavedOffline, &[("unit", label)])}</p>
                 }.into_any()),
             };
             view! {
