@@ -10,7 +10,7 @@ use crate::people::Role;
 use crate::sync::wire::BlobRef;
 use crate::work_orders::sla::china;
 use crate::work_orders::Actor;
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -247,6 +247,12 @@ pub fn local_time(at: DateTime<Utc>) -> NaiveTime {
 /// Local date of an instant.
 pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&china()).date_naive()
+}
+
+/// The first day of the month a visit counts in (China time).
+pub fn visit_month(at: DateTime<Utc>) -> NaiveDate {
+    let day = local_date(at);
+    day.with_day(1).unwrap_or(day)
 }
 
 /// Whether `t` falls in the night `[until, from)` that wraps past midnight.

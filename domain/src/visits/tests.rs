@@ -397,3 +397,25 @@ fn warnings_are_the_same_for_the_form_and_the_saved_visit() {
     assert!(visit_warnings(VisitMethod::Home, local(21, 30), &policy).is_empty());
     assert!(visit_warnings(VisitMethod::Phone, local(10, 0), &policy).is_empty());
 }
+
+#[test]
+fn a_visit_counts_in_its_month_of_china_time() {
+    use chrono::NaiveDate;
+    // 30 November 16:30 UTC is 1 December 00:30 in China.
+    let at = Utc
+        .with_ymd_and_hms(2026, 11, 30, 16, 30, 0)
+        .single()
+        .expect("time");
+    assert_eq!(
+        visit_month(at),
+        NaiveDate::from_ymd_opt(2026, 12, 1).expect("date")
+    );
+    let before = Utc
+        .with_ymd_and_hms(2026, 11, 30, 15, 59, 0)
+        .single()
+        .expect("time");
+    assert_eq!(
+        visit_month(before),
+        NaiveDate::from_ymd_opt(2026, 11, 1).expect("date")
+    );
+}

@@ -30,8 +30,8 @@ use domain::visits::cadence::cadence_progress;
 use domain::visits::policy::VisitPolicy;
 use domain::visits::quota::{quota_progress, year_coverage, CountedVisit};
 use domain::visits::record::{
-    check_visit, manages_visits, reads_visits, records_visits, visit_warnings, VisitFacts, VisitId,
-    VisitInput,
+    check_visit, manages_visits, reads_visits, records_visits, visit_month, visit_warnings,
+    VisitFacts, VisitId, VisitInput,
 };
 use domain::visits::reporting::{apply_step, chain_status, next_month, ReportStep, StepState};
 use domain::visits::views::{
@@ -137,7 +137,7 @@ pub async fn log_visit(
     }
     let policy = repo::policy(&mut tx, site).await?;
     let now = Utc::now();
-    let month = super::sync::visit_month(input.visited_at.unwrap_or(now));
+    let month = visit_month(input.visited_at.unwrap_or(now));
     let signed_off = repo::month_signed_off(&mut tx, site, month).await?;
     let (visit, warnings) = check_visit(
         input,

@@ -5,12 +5,12 @@
 //! hours, whether the month is signed off, the household's occupancy) are checked here.
 
 use super::repo::{self, UnitFacts};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::ids::SiteId;
 use domain::sync::wire::{Mutation, Outcome, RejectCode};
 use domain::visits::policy::VisitPolicy;
 use domain::visits::record::{
-    check_visit, local_date, QueuedVisitRefusal, Visit, VisitCommand, VisitFacts, VisitId,
+    check_visit, visit_month, QueuedVisitRefusal, Visit, VisitCommand, VisitFacts, VisitId,
 };
 use domain::work_orders::Actor;
 use sqlx::PgConnection;
@@ -26,12 +26,6 @@ pub fn reject_code(e: QueuedVisitRefusal) -> RejectCode {
         QueuedVisitRefusal::UnitNotInSite => RejectCode::UnitNotInSite,
         QueuedVisitRefusal::UnitVacant | QueuedVisitRefusal::Rule(_) => RejectCode::InvalidInput,
     }
-}
-
-/// The first day of the visit's month (China time): the month it counts in.
-pub fn visit_month(at: DateTime<Utc>) -> NaiveDate {
-    let day = local_date(at);
-    day.with_day(1).unwrap_or(day)
 }
 
 /// What one push needs to record the visits it carries, and what it recorded.
